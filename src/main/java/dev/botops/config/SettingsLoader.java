@@ -1,0 +1,135 @@
+package dev.botops.config;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+
+/** Layers the configuration sources (defaults, file, environment, command line) into one {@link Settings}. */
+public final class SettingsLoader {
+
+    private SettingsLoader() {
+    }
+
+    /** Defaults plus the given properties only: no file, no environment. For tests and tools. */
+    public static Settings fromProperties(Map<String, String> properties) {
+        Map<ConfigKey, String> raw = new EnumMap<>(ConfigKey.class);
+        Map<ConfigKey, String> sources = new EnumMap<>(ConfigKey.class);
+        Map<String, String> dynamic = new TreeMap<>();
+        for (ConfigKey key : ConfigKey.values()) {
+            raw.put(key, key.defaultValue());
+            sources.put(key, "default");
+        }
+        properties.forEach((property, value) -> put(raw, sources, dynamic, property, value, "given"));
+        return new Settings(raw, sources, dynamic, null, Map.of());
+    }
+
+    /**
+     * @param explicitFile a file named with {@code --config}: it must exist; {@code null} uses the default
+     *                     file in the user's config directory if it exists
+     * @param env          the environment (injected so tests control it)
+     * @param commandLine  {@code key=value} overrides from {@code --set}
+     */
+    public static Settings load(Path explicitFile, Map<String, String> env, Map<String, String> commandLine) {
+        Map<ConfigKey, String> raw = new EnumMap<>(ConfigKey.class);
+        Map<ConfigKey, String> sources = new EnumMap<>(ConfigKey.class);
+        Map<String, String> dynamic = new TreeMap<>();
+        for (ConfigKey key : ConfigKey.values()) {
+            raw.put(key, key.defaultValue());
+            sources.put(key, "default");
+        }
+
+        Path file = explicitFile != null ? explicitFile : AppPaths.defaultConfigFile(env);
+        if (explicitFile != null && !Files.isRegularFile(explicitFile)) {
+            throw new ConfigException(explicitFile.toString(),
+                    "Config file not found: " + explicitFile.toAbsolutePath() + ". Give an existing properties file with --config, or leave the option out.");
+        }
+        if (Files.isRegularFile(file)) {
+            Properties props = new Properties();
+            try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+                props.load(reader);
+            } catch (IOException | IllegalArgumentException e) {
+                throw new ConfigException(file.toString(), "Cannot read config file " + file.toAbsolutePath() + ": " + e.getMessage());
+            }
+            for (String property : props.stringPropertyNames()) {
+                put(raw, sources, dynamic, property, props.getProperty(property), "file " + file.getFileName());
+            }
+        }
+
+        for (ConfigKey key : ConfigKey.values()) {
+            String value = env.get(key.env());
+            if (value != null) {
+                raw.put(key, value);
+                sources.put(key, "env " + key.env());
+            }
+        }
+
+        commandLine.forEach((property, value) -> put(raw, sources, dynamic, property, value, "command line"));
+        return new Settings(raw, sources, dynamic, file, env);
+    }
+
+    private static void put(Map<ConfigKey, String> raw, Map<ConfigKey, String> sources, Map<String, String> dynamic,
+                            String property, String value, String source) {
+        ConfigKey key = resolveKey(property, source);
+        if (key == null) {
+            dynamic.put(property, value);
+        } else {
+            raw.put(key, value);
+            sources.put(key, source);
+        }
+    }
+
+    /** The key for a property name; {@code null} for dynamic keys; an error naming the nearest key otherwise. */
+    static ConfigKey resolveKey(String property, String source) {
+        String name = property.trim();
+        ConfigKey key = ConfigKey.byProperty(name);
+        if (key != null) {
+            return key;
+        }
+        for (String prefix : Settings.DYNAMIC_PREFIXES) {
+            if (name.startsWith(prefix)) {
+                return null;
+            }
+        }
+        throw new ConfigException(name, "Unknown configuration key '" + name + "' (" + source + ")."
+                + nearest(name).map(k -> " Did you mean '" + k + "'?").orElse("")
+                + " The README lists every key.");
+    }
+
+    private static java.util.Optional<String> nearest(String name) {
+        String best = null;
+        int bestDistance = Integer.MAX_VALUE;
+        for (ConfigKey key : ConfigKey.values()) {
+            int d = distance(name, key.property());
+            if (d < bestDistance) {
+                bestDistance = d;
+                best = key.property();
+            }
+        }
+        return bestDistance <= 4 ? java.util.Optional.of(best) : java.util.Optional.empty();
+    }
+
+    private static int distance(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            prev[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
+    }
+}

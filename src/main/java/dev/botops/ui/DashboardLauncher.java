@@ -1,0 +1,82 @@
+package dev.botops.ui;
+
+import dev.botops.app.AppContext;
+import dev.botops.config.Settings;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
+import javafx.application.Platform;
+import javafx.geometry.Insets;
+import javafx.scene.Scene;
+import javafx.scene.control.Label;
+import javafx.scene.layout.VBox;
+import javafx.stage.Stage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Starts JavaFX without an {@code Application} subclass (so no static hand-off of the context is needed),
+ * builds the services on a background thread, and shows the window. Closing the window closes the
+ * services in order, then exits.
+ */
+public final class DashboardLauncher {
+    private static final Logger log = LoggerFactory.getLogger(DashboardLauncher.class);
+
+    private DashboardLauncher() {
+    }
+
+    public static int run(Settings settings) {
+        CountDownLatch closed = new CountDownLatch(1);
+        AtomicReference<AppContext> context = new AtomicReference<>();
+        Platform.setImplicitExit(false);
+        Platform.startup(() -> {
+            Label title = new Label("BotOps Console");
+            title.setStyle("-fx-font-size: 20px; -fx-font-weight: bold;");
+            Label database = new Label("Database: connecting…");
+            Label schema = new Label("Schema version: …");
+            Label status = new Label("Starting services…");
+            VBox root = new VBox(10, title, database, schema, status);
+            root.setPadding(new Insets(20));
+            Stage stage = new Stage();
+            stage.setTitle("BotOps Console");
+            stage.setScene(new Scene(root, 720, 420));
+            stage.setOnCloseRequest(e -> {
+                status.setText("Stopping services…");
+                Thread stopper = new Thread(() -> {
+                    AppContext ctx = context.get();
+                    if (ctx != null) {
+                        ctx.close();
+                    }
+                    closed.countDown();
+                }, "botops-stop");
+                stopper.start();
+            });
+            stage.show();
+
+            Thread starter = new Thread(() -> {
+                try {
+                    AppContext ctx = AppContext.start(settings);
+                    context.set(ctx);
+                    String target = ctx.database().target().display();
+                    String version = ctx.schemaVersion();
+                    Platform.runLater(() -> {
+                        database.setText("Database: " + target);
+                        schema.setText("Schema version: " + version);
+                        status.setText("Running");
+                    });
+                } catch (RuntimeException e) {
+                    log.error("Start failed: {}", e.getMessage(), e);
+                    Platform.runLater(() -> status.setText("Start failed: " + e.getMessage()));
+                }
+            }, "botops-start");
+            starter.setDaemon(true);
+            starter.start();
+        });
+        try {
+            closed.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        Platform.exit();
+        return 0;
+    }
+}

@@ -1,0 +1,213 @@
+package dev.botops.db;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.botops.testing.PostgresExtension;
+import dev.botops.testing.TestDatabase;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(PostgresExtension.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class DatabaseTest {
+    private TestDatabase testDb;
+    private Database db;
+
+    @BeforeAll
+    void setUp(TestDatabase testDb) throws SQLException {
+        this.testDb = testDb;
+        this.db = testDb.newDatabase(Map.of("database.pool-size", "3", "database.retry.initial-delay", "20ms",
+                "database.retry.max-delay", "200ms"));
+        try (Connection c = testDb.admin().getConnection(); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE IF NOT EXISTS probe (id int PRIMARY KEY, note text)");
+        }
+    }
+
+    @AfterAll
+    void tearDown() {
+        db.close();
+    }
+
+    @Test
+    void migrationsCreateTheBotAndAppTables() {
+        List<String> tables = db.withConnection(Work.CLI, c -> {
+            List<String> names = new ArrayList<>();
+            try (ResultSet rs = c.createStatement().executeQuery(
+                    "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1")) {
+                while (rs.next()) {
+                    names.add(rs.getString(1));
+                }
+            }
+            return names;
+        });
+        assertThat(tables).contains("users", "positions", "trades", "processed_updates", "instance_lease",
+                "maintenance_runs", "alerts", "price_ticks", "message_log", "metric_samples");
+    }
+
+    @Test
+    void connectionsAreLabelledWithTheirWorkAndTimeouts() {
+        String[] seen = db.withConnection(Work.MONITOR, c -> {
+            try (ResultSet rs = c.createStatement().executeQuery(
+                    "SELECT current_setting('application_name'), current_setting('statement_timeout'), current_setting('lock_timeout')")) {
+                rs.next();
+                return new String[] {rs.getString(1), rs.getString(2), rs.getString(3)};
+            }
+        });
+        assertThat(seen).containsExactly("botops:monitor", "5s", "200ms");
+    }
+
+    @Test
+    void poolNeverExceedsItsCapUnderConcurrentWork() throws Exception {
+        int threads = 20;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        CountDownLatch start = new CountDownLatch(1);
+        AtomicInteger maxSeen = new AtomicInteger();
+        List<Future<Integer>> results = new ArrayList<>();
+        for (int i = 0; i < threads; i++) {
+            results.add(pool.submit(() -> {
+                start.await();
+                return db.withConnection(Work.BOT, c -> {
+                    try (ResultSet rs = c.createStatement().executeQuery(
+                            "SELECT count(*) FROM pg_stat_activity WHERE application_name LIKE 'botops%' AND datname = current_database()")) {
+                        rs.next();
+                        maxSeen.accumulateAndGet(rs.getInt(1), Math::max);
+                    }
+                    c.createStatement().execute("SELECT pg_sleep(0.05)");
+                    return 1;
+                });
+            }));
+        }
+        start.countDown();
+        int done = 0;
+        for (Future<Integer> f : results) {
+            done += f.get(60, TimeUnit.SECONDS);
+        }
+        pool.shutdown();
+        assertThat(done).isEqualTo(threads);
+        assertThat(maxSeen.get()).isBetween(1, 3);
+    }
+
+    @Test
+    void transactionWhoseBackendIsKilledMidwayIsRetriedAndAppliedOnce() throws SQLException {
+        AtomicInteger attempts = new AtomicInteger();
+        int result = db.inTransaction(Work.BOT, c -> {
+            int attempt = attempts.incrementAndGet();
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO probe VALUES (1, 'killed-once')")) {
+                ps.execute();
+            }
+            if (attempt == 1) {
+                int pid;
+                try (ResultSet rs = c.createStatement().executeQuery("SELECT pg_backend_pid()")) {
+                    rs.next();
+                    pid = rs.getInt(1);
+                }
+                try (Connection admin = testDb.admin().getConnection();
+                     PreparedStatement kill = admin.prepareStatement("SELECT pg_terminate_backend(?)")) {
+                    kill.setInt(1, pid);
+                    kill.execute();
+                }
+                c.createStatement().execute("SELECT 1"); // fails: the backend is gone
+            }
+            return attempt;
+        });
+        assertThat(result).isEqualTo(2);
+        assertThat(countProbe("killed-once")).isEqualTo(1);
+    }
+
+    @Test
+    void uniqueViolationIsNotRetried() {
+        db.inTransaction(Work.BOT, c -> c.createStatement().executeUpdate("INSERT INTO probe VALUES (10, 'first')"));
+        AtomicInteger attempts = new AtomicInteger();
+        assertThatThrownBy(() -> db.inTransaction(Work.BOT, c -> {
+            attempts.incrementAndGet();
+            return c.createStatement().executeUpdate("INSERT INTO probe VALUES (10, 'again')");
+        })).isInstanceOf(DatabaseException.class)
+                .satisfies(e -> assertThat(((DatabaseException) e).sqlState()).isEqualTo("23505"));
+        assertThat(attempts.get()).isEqualTo(1);
+    }
+
+    @Test
+    void exceptionInsideTransactionLeavesNoPartialWrite() throws SQLException {
+        assertThatThrownBy(() -> db.inTransaction(Work.BOT, c -> {
+            c.createStatement().executeUpdate("INSERT INTO probe VALUES (20, 'partial')");
+            c.createStatement().executeUpdate("INSERT INTO probe VALUES (21, 'partial')");
+            throw new IllegalStateException("business rule failed");
+        })).isInstanceOf(IllegalStateException.class);
+        assertThat(countProbe("partial")).isZero();
+    }
+
+    @Test
+    void databaseThatStaysDownFailsWithinTheBoundWithAClearMessage() {
+        ConnectionTarget nowhere = new ConnectionTarget("jdbc:postgresql://127.0.0.1:1/none", "u", "secret-pw", "nowhere", false);
+        try (Database down = new Database(testDb.settings(Map.of("database.retry.max-attempts", "3",
+                "database.retry.initial-delay", "50ms", "database.retry.max-delay", "100ms",
+                "database.retry.max-duration", "5s", "database.connect-timeout", "1s")), nowhere)) {
+            Instant start = Instant.now();
+            assertThatThrownBy(() -> down.withConnection(Work.CLI, c -> 1))
+                    .isInstanceOf(DatabaseException.class)
+                    .satisfies(e -> {
+                        assertThat(((DatabaseException) e).kind()).isEqualTo(DatabaseException.Kind.UNAVAILABLE);
+                        assertThat(e.getMessage()).contains("unavailable").doesNotContain("secret-pw");
+                    });
+            assertThat(Duration.between(start, Instant.now())).isLessThan(Duration.ofSeconds(15));
+        }
+    }
+
+    @Test
+    void busyPoolIsReportedAsExhaustedNotAsDatabaseDown() throws Exception {
+        try (Database tiny = testDb.newDatabase(Map.of("database.pool-size", "1", "database.connect-timeout", "500ms"))) {
+            CountDownLatch holding = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            Thread holder = new Thread(() -> tiny.withConnection(Work.BOT, c -> {
+                holding.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return null;
+            }));
+            holder.start();
+            holding.await();
+            try {
+                assertThatThrownBy(() -> tiny.withConnection(Work.UI, c -> 1))
+                        .isInstanceOf(DatabaseException.class)
+                        .satisfies(e -> assertThat(((DatabaseException) e).kind()).isEqualTo(DatabaseException.Kind.POOL_EXHAUSTED));
+            } finally {
+                release.countDown();
+                holder.join();
+            }
+        }
+    }
+
+    private int countProbe(String note) throws SQLException {
+        try (Connection c = testDb.admin().getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM probe WHERE note = ?")) {
+            ps.setString(1, note);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
+    }
+}

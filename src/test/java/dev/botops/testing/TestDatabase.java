@@ -1,0 +1,88 @@
+package dev.botops.testing;
+
+import dev.botops.config.Settings;
+import dev.botops.config.SettingsLoader;
+import dev.botops.db.Database;
+import dev.botops.db.ConnectionTarget;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.HashMap;
+import java.util.Map;
+import javax.sql.DataSource;
+import org.postgresql.ds.PGSimpleDataSource;
+
+/**
+ * A fresh, migrated database of its own for one test class, on the test PostgreSQL server. Hands out
+ * {@link Settings} and {@link Database}s for the app pointed at it, and an admin data source for checks.
+ */
+public final class TestDatabase {
+    private final TestServer server;
+    private final String name;
+
+    TestDatabase(TestServer server, String name) {
+        this.server = server;
+        this.name = name;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** JDBC URL of this database without credentials. */
+    public String jdbcUrl() {
+        return server.jdbcUrl(name);
+    }
+
+    /** A postgres:// URL with credentials, as DATABASE_URL would carry it. */
+    public String databaseUrl() {
+        return server.databaseUrl(name);
+    }
+
+    /** A connection target for {@link Database}. */
+    public ConnectionTarget target() {
+        return new ConnectionTarget(jdbcUrl(), server.user(), server.password(), "test database " + name, false);
+    }
+
+    /** A superuser (or the test server's user) data source on this database, for assertions. */
+    public DataSource admin() {
+        PGSimpleDataSource ds = new PGSimpleDataSource();
+        ds.setUrl(jdbcUrl());
+        ds.setUser(server.user());
+        ds.setPassword(server.password());
+        ds.setApplicationName("test-admin");
+        return ds;
+    }
+
+    /** Settings for the app on this database: defaults plus the given properties, data dir in a temp folder. */
+    public Settings settings(Map<String, String> overrides) {
+        Map<String, String> props = new HashMap<>();
+        props.put("database.url", databaseUrl());
+        props.put("app.data-dir", tempDataDir().toString());
+        props.put("http.port", "0");
+        props.putAll(overrides);
+        return SettingsLoader.fromProperties(props);
+    }
+
+    public Settings settings() {
+        return settings(Map.of());
+    }
+
+    /** A new pool on this database; the caller closes it. */
+    public Database newDatabase(Map<String, String> overrides) {
+        return new Database(settings(overrides), target());
+    }
+
+    public Database newDatabase() {
+        return newDatabase(Map.of());
+    }
+
+    private static Path tempDataDir() {
+        try {
+            return Files.createTempDirectory("botops-test-data");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
