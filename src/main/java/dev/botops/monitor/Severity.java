@@ -1,0 +1,6 @@
+package dev.botops.monitor;
+
+/** Alert severity, lowest to highest. */
+public enum Severity {
+    INFO, WARNING, CRITICAL
+}
