@@ -6,7 +6,14 @@ import dev.botops.db.ConnectionTarget;
 import dev.botops.db.Database;
 import dev.botops.db.EmbeddedPostgresServer;
 import dev.botops.db.Migrations;
+import dev.botops.monitor.AlertRules;
+import dev.botops.monitor.AlertService;
+import dev.botops.monitor.DatabaseMonitor;
+import dev.botops.monitor.HealthCheck;
+import dev.botops.monitor.MetricHistory;
+import dev.botops.monitor.MonitorService;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import org.slf4j.Logger;
@@ -20,21 +27,43 @@ public final class AppContext implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(AppContext.class);
 
     private final Settings settings;
+    private final Clock clock = Clock.systemUTC();
     private final Deque<AutoCloseable> closeables = new ArrayDeque<>();
     private EmbeddedPostgresServer embedded;
     private Database database;
     private String schemaVersion;
+    private AlertService alerts;
+    private DatabaseMonitor databaseMonitor;
+    private MetricHistory metricHistory;
+    private AlertRules alertRules;
+    private MonitorService monitor;
     private volatile boolean closed;
 
     private AppContext(Settings settings) {
         this.settings = settings;
     }
 
-    /** Connects (starting the embedded PostgreSQL when no DATABASE_URL is set) and migrates the schema. */
+    /** Opens the context (see {@link #open}) and starts the background services (monitor, ...). */
     public static AppContext start(Settings settings) {
+        AppContext context = open(settings);
+        try {
+            context.startServices();
+        } catch (RuntimeException e) {
+            context.close();
+            throw e;
+        }
+        return context;
+    }
+
+    /**
+     * Connects (starting the embedded PostgreSQL when no DATABASE_URL is set), migrates the schema and builds
+     * the services without starting any background work: for one-shot commands such as {@code status}.
+     */
+    public static AppContext open(Settings settings) {
         AppContext context = new AppContext(settings);
         try {
             context.startDatabase();
+            context.buildMonitoring();
         } catch (RuntimeException e) {
             context.close();
             throw e;
@@ -58,6 +87,19 @@ public final class AppContext implements AutoCloseable {
         log.info("Connected to {} (schema version {})", target.display(), schemaVersion);
     }
 
+    private void buildMonitoring() {
+        alerts = register(new AlertService(database, clock));
+        alerts.load();
+        databaseMonitor = new DatabaseMonitor(database, settings, clock);
+        metricHistory = new MetricHistory(database, settings);
+        alertRules = new AlertRules(settings);
+        monitor = register(new MonitorService(settings, databaseMonitor, metricHistory, alertRules, alerts, clock));
+    }
+
+    private void startServices() {
+        monitor.start();
+    }
+
     private <T extends AutoCloseable> T register(T service) {
         closeables.push(service);
         return service;
@@ -73,6 +115,25 @@ public final class AppContext implements AutoCloseable {
 
     public String schemaVersion() {
         return schemaVersion;
+    }
+
+    /** Where every part raises and resolves alerts. */
+    public AlertService alerts() {
+        return alerts;
+    }
+
+    /** The running monitor: cached snapshots, history, forecast. */
+    public MonitorService monitor() {
+        return monitor;
+    }
+
+    public MetricHistory metricHistory() {
+        return metricHistory;
+    }
+
+    /** A one-shot health check that records nothing ({@code botops status}). */
+    public HealthCheck healthCheck() {
+        return new HealthCheck(databaseMonitor, metricHistory, alertRules, alerts, clock);
     }
 
     /** Closes every service in reverse order of construction; safe to call twice. */
