@@ -11,6 +11,7 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -102,7 +103,7 @@ public final class AlertService implements AlertSink, AutoCloseable {
             throw new IllegalArgumentException("An alert needs a severity");
         }
         String safeHint = hint == null ? "" : hint;
-        Instant now = clock.instant();
+        Instant now = now();
         Entry entry = active.get(ruleId);
         if (entry == null) {
             entry = new Entry(new Alert(0, ruleId, severity, message, safeHint, now, now, null));
@@ -131,7 +132,7 @@ public final class AlertService implements AlertSink, AutoCloseable {
         if (entry == null) {
             return;
         }
-        Instant now = clock.instant();
+        Instant now = now();
         Alert a = entry.alert;
         Alert resolved = new Alert(a.id(), a.ruleId(), a.severity(), a.message(), a.hint(), a.firstSeen(), now, now);
         if (writesFailing || !saveResolution(resolved)) {
@@ -149,7 +150,7 @@ public final class AlertService implements AlertSink, AutoCloseable {
         writesFailing = false;
         // Resolutions first: an alert resolved and raised again during an outage must become two rows.
         unsavedResolutions.removeIf(resolved -> !writesFailing && saveResolution(resolved));
-        Instant now = clock.instant();
+        Instant now = now();
         for (Entry entry : active.values()) {
             if (writesFailing) {
                 return;
@@ -201,6 +202,11 @@ public final class AlertService implements AlertSink, AutoCloseable {
         if (writesFailing) {
             log.warn("Some alert changes could not be recorded before closing (database unavailable)");
         }
+    }
+
+    /** PostgreSQL keeps microseconds: memory holds the same instants as the table. */
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MICROS);
     }
 
     private static boolean saveDue(Entry entry, Instant now) {

@@ -88,14 +88,12 @@ public final class MetricHistory {
     private final Database database;
     private final Duration retention;
     private final Duration forecastWindow;
-    private final long quotaBytes;
     private LocalDate lastTableDay;
 
     public MetricHistory(Database database, Settings settings) {
         this.database = database;
         this.retention = settings.duration(ConfigKey.MONITOR_HISTORY_RETENTION);
         this.forecastWindow = settings.duration(ConfigKey.FORECAST_WINDOW);
-        this.quotaBytes = settings.bytes(ConfigKey.STORAGE_QUOTA);
     }
 
     /** One persisted sample, as the charts read it back. */
@@ -215,7 +213,7 @@ public final class MetricHistory {
      * The forecast at {@code now}: a least-squares line through the samples of the forecast window, and the
      * tables that grew most since their first daily point in the window.
      *
-     * @param current the latest reachable snapshot (current database and table sizes)
+     * @param current the latest reachable snapshot (current database and table sizes, and the quota)
      */
     public Forecast forecast(Instant now, DatabaseSnapshot current) {
         Instant from = now.minus(forecastWindow);
@@ -239,7 +237,8 @@ public final class MetricHistory {
                 }
             }
             List<Forecast.TableGrowth> growth = topGrowing(c, from, now, current.tables());
-            return Forecast.fromFit(forecastWindow, samples, span, slope, current.storage().databaseBytes(), quotaBytes, growth);
+            return Forecast.fromFit(forecastWindow, samples, span, slope, current.storage().databaseBytes(),
+                    current.storage().quotaBytes(), growth);
         });
     }
 
