@@ -6,15 +6,17 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ScopeType;
 
-/** Options every command takes: the config file and {@code --set key=value} overrides. */
+/**
+ * Options every command takes: the config file and {@code --set key=value} overrides. Each command mixes
+ * them in itself (not inherited from the top command: picocli would then see each option twice).
+ */
 public final class GlobalOptions {
-    @Option(names = "--config", paramLabel = "FILE", scope = ScopeType.INHERIT,
+    @Option(names = "--config", paramLabel = "FILE",
             description = "Properties file (default: botops.properties in the user's config directory).")
     Path configFile;
 
-    @Option(names = "--set", paramLabel = "KEY=VALUE", scope = ScopeType.INHERIT,
+    @Option(names = "--set", paramLabel = "KEY=VALUE",
             description = "Override one configuration key, e.g. --set limits.storage-quota=5GB (repeatable).")
     Map<String, String> overrides = new LinkedHashMap<>();
 

@@ -2,7 +2,7 @@ package dev.botops.monitor;
 
 import java.time.Duration;
 
-/** Ages and uptimes the way an operator reads them: {@code 3d 4h}, {@code 12m 5s}, {@code 850ms}. */
+/** Ages and uptimes the way an operator reads them: {@code 3d 4h}, {@code 12m 5s}, {@code 850ms}, {@code 0s}. */
 public final class Ages {
     private Ages() {
     }
@@ -28,7 +28,7 @@ public final class Ages {
         if (minutes > 0) {
             return minutes + "m " + seconds + "s";
         }
-        if (seconds > 0) {
+        if (seconds > 0 || age.isZero()) {
             return seconds + "s";
         }
         return age.toMillis() + "ms";
