@@ -3,7 +3,6 @@ package dev.botops.monitor;
 import dev.botops.config.ConfigKey;
 import dev.botops.config.Settings;
 import dev.botops.db.Database;
-import dev.botops.db.SqlErrors;
 import dev.botops.db.Work;
 import dev.botops.monitor.DatabaseSnapshot.ConnectionLimit;
 import dev.botops.monitor.DatabaseSnapshot.Connections;
@@ -13,11 +12,9 @@ import dev.botops.monitor.DatabaseSnapshot.Sessions;
 import dev.botops.monitor.DatabaseSnapshot.Storage;
 import dev.botops.monitor.DatabaseSnapshot.TableStats;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,26 +22,18 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.regex.Pattern;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * Takes {@link DatabaseSnapshot}s: three catalog queries on one connection of the app's pool, whatever the
- * number of tables, on PostgreSQL 13 to 17.
- *
- * <p>Size functions ({@code pg_table_size} and friends) take an ACCESS SHARE lock on each table and its
- * indexes, so they queue behind VACUUM FULL, TRUNCATE or DDL, and behind a waiting request for such a lock.
- * The table query therefore skips the size functions for every table that has an ACCESS EXCLUSIVE lock
- * granted or requested (found in {@code pg_locks}) and estimates those from {@code pg_class} page counts.
- * A lock taken between that check and the size call makes the statement fail after the monitor's short
- * {@code lock_timeout} (55P03); the query is then retried once, and if it fails again every table is
- * estimated. A locked table never fails a snapshot.
+ * Takes {@link DatabaseSnapshot}s on one connection of the app's pool, on PostgreSQL 13 to 17: one query for
+ * the server, size and limits, one over {@code pg_stat_activity}, and the {@link TableReader}'s two (one
+ * catalog query, one size query for the tables whose sizes may have changed), whatever the number of tables.
+ * Runs as {@link Work#MONITOR}: short {@code statement_timeout} and {@code lock_timeout}; a locked table
+ * never fails a snapshot.
  *
  * <p>Snapshots never overlap: concurrent callers take turns, so the monitor holds at most one connection.
+ * Stateful (the table reader remembers sizes between snapshots), so share one instance.
  */
 public final class DatabaseMonitor {
-    private static final Logger log = LoggerFactory.getLogger(DatabaseMonitor.class);
-    private static final String LOCK_NOT_AVAILABLE = "55P03";
     private static final int QUERY_TEXT_LIMIT = 160;
     private static final Pattern STRING_LITERAL = Pattern.compile("'(?:[^']|'')*'");
 
@@ -68,67 +57,24 @@ public final class DatabaseMonitor {
                     + " extract(epoch FROM now() - state_change), left(query, 2000)"
                     + " FROM pg_stat_activity WHERE backend_type = 'client backend'";
 
-    /**
-     * One row per user table. Parameter 1 true skips every size function (the last-resort estimate);
-     * parameter 2 true skips them for the tables that are locked.
-     * The {@code locked} CTE maps a lock on an index or TOAST relation to the table that owns it.
-     */
-    private static final String TABLES_SQL = String.join("\n",
-            "WITH bs AS (SELECT current_setting('block_size')::bigint AS block),",
-            "locked AS (",
-            "  SELECT DISTINCT coalesce(owner_of_toast.oid, toast_of_index.oid, idx.indrelid, l.relation) AS table_oid",
-            "  FROM pg_locks l",
-            "  LEFT JOIN pg_index idx ON idx.indexrelid = l.relation",
-            "  LEFT JOIN pg_class toast_of_index ON toast_of_index.reltoastrelid = idx.indrelid",
-            "  LEFT JOIN pg_class owner_of_toast ON owner_of_toast.reltoastrelid = l.relation",
-            "  WHERE l.locktype = 'relation' AND l.mode = 'AccessExclusiveLock'",
-            "    AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())",
-            "),",
-            "base AS (",
-            "  SELECT c.oid, n.nspname, c.relname, c.reltoastrelid, c.relpages, c.reltuples, c.relispartition,",
-            "         (? OR (? AND EXISTS (SELECT 1 FROM locked WHERE locked.table_oid = c.oid))) AS estimate",
-            "  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace",
-            "  WHERE c.relkind IN ('r', 'm') AND c.relpersistence <> 't'",
-            "    AND n.nspname !~ '^pg_' AND n.nspname <> 'information_schema'",
-            ")",
-            "SELECT b.nspname, b.relname, quote_ident(b.nspname) || '.' || quote_ident(b.relname),",
-            "  (SELECT pn.nspname || '.' || pc.relname FROM pg_inherits i JOIN pg_class pc ON pc.oid = i.inhparent",
-            "     JOIN pg_namespace pn ON pn.oid = pc.relnamespace WHERE b.relispartition AND i.inhrelid = b.oid LIMIT 1),",
-            "  b.estimate,",
-            "  CASE WHEN NOT b.estimate THEN pg_table_size(b.oid) END,",
-            "  CASE WHEN NOT b.estimate THEN pg_indexes_size(b.oid) END,",
-            "  CASE WHEN b.reltoastrelid = 0 THEN 0 WHEN NOT b.estimate THEN pg_total_relation_size(b.reltoastrelid) END,",
-            "  b.relpages::bigint * bs.block,",
-            "  coalesce((SELECT sum(ic.relpages) FROM pg_index x JOIN pg_class ic ON ic.oid = x.indexrelid",
-            "            WHERE x.indrelid = b.oid), 0)::bigint * bs.block,",
-            "  coalesce((SELECT t.relpages FROM pg_class t WHERE t.oid = b.reltoastrelid), 0)::bigint * bs.block,",
-            // reltuples is -1 (16+: and 14+) or 0 (13) before the first VACUUM/ANALYZE: fall back to the live count.
-            "  CASE WHEN b.reltuples > 0 THEN b.reltuples::bigint ELSE coalesce(s.n_live_tup, 0) END,",
-            "  coalesce(s.n_live_tup, 0), coalesce(s.n_dead_tup, 0),",
-            "  s.last_vacuum, s.last_autovacuum, s.last_analyze, s.last_autoanalyze",
-            "FROM base b CROSS JOIN bs LEFT JOIN pg_stat_user_tables s ON s.relid = b.oid");
-
     private final Database database;
     private final long quotaBytes;
     private final int planCap;
     private final Clock clock;
-    private final boolean lockPrecheck;
+    private final TableReader tables;
     private final Object turn = new Object();
 
     public DatabaseMonitor(Database database, Settings settings, Clock clock) {
         this(database, settings, clock, true);
     }
 
-    /**
-     * @param lockPrecheck false skips the {@code pg_locks} check, so that tests can drive the
-     *                     retry-then-estimate path a lock taken mid-query would take
-     */
+    /** @param lockPrecheck false skips the {@code pg_locks} check (tests drive the lock-timeout path with it) */
     DatabaseMonitor(Database database, Settings settings, Clock clock, boolean lockPrecheck) {
         this.database = database;
         this.quotaBytes = settings.bytes(ConfigKey.STORAGE_QUOTA);
         this.planCap = settings.integer(ConfigKey.CONNECTION_CAP);
         this.clock = clock;
-        this.lockPrecheck = lockPrecheck;
+        this.tables = new TableReader(lockPrecheck);
     }
 
     /**
@@ -143,13 +89,13 @@ public final class DatabaseMonitor {
             return database.once(Work.MONITOR, c -> {
                 Partial server = readServer(c);
                 Activity activity = readActivity(c);
-                List<TableStats> tables = readTables(c);
+                List<TableStats> tableStats = tables.read(c, started);
                 Duration elapsed = Duration.ofNanos(System.nanoTime() - startNanos);
                 return new DatabaseSnapshot(started, elapsed, DatabaseSnapshot.State.OK, null, server.server,
                         Storage.of(server.databaseBytes, quotaBytes),
                         Connections.of(activity.total, activity.active, activity.idle, activity.idleInTransaction,
                                 activity.other, activity.ours, server.limit),
-                        activity.sessions(), tables);
+                        activity.sessions(), tableStats);
             });
         }
     }
@@ -175,66 +121,6 @@ public final class DatabaseMonitor {
             }
         }
         return activity;
-    }
-
-    /** Runs the table query; after a lock timeout it is retried once, then every table is estimated. */
-    private List<TableStats> readTables(Connection c) throws SQLException {
-        for (int attempt = 1; attempt <= 2; attempt++) {
-            try {
-                return queryTables(c, false);
-            } catch (SQLException e) {
-                if (!LOCK_NOT_AVAILABLE.equals(SqlErrors.sqlState(e))) {
-                    throw e;
-                }
-                log.debug("A table was locked while its size was read (attempt {})", attempt);
-            }
-        }
-        log.info("Tables stayed locked while the monitor read their sizes; this snapshot estimates every table from pg_class");
-        return queryTables(c, true);
-    }
-
-    private List<TableStats> queryTables(Connection c, boolean estimateAll) throws SQLException {
-        List<TableStats> tables = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement(TABLES_SQL)) {
-            ps.setBoolean(1, estimateAll);
-            ps.setBoolean(2, lockPrecheck);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    tables.add(table(rs));
-                }
-            }
-        }
-        tables.sort(Comparator.comparingLong(TableStats::totalBytes).reversed().thenComparing(TableStats::displayName));
-        return tables;
-    }
-
-    private static TableStats table(ResultSet rs) throws SQLException {
-        long tableBytes = rs.getLong(6);
-        // A table dropped while the query ran makes the size functions return NULL: estimate it too.
-        boolean estimated = rs.getBoolean(5) || rs.wasNull();
-        long indexBytes = rs.getLong(7);
-        estimated |= rs.wasNull();
-        long toastBytes = rs.getLong(8);
-        estimated |= rs.wasNull();
-        long heapBytes;
-        if (estimated) {
-            heapBytes = rs.getLong(9);
-            indexBytes = rs.getLong(10);
-            toastBytes = rs.getLong(11);
-        } else {
-            heapBytes = tableBytes - toastBytes;
-        }
-        long live = rs.getLong(13);
-        long dead = rs.getLong(14);
-        double deadPercent = live + dead == 0 ? 0 : 100.0 * dead / (live + dead);
-        return new TableStats(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                heapBytes + indexBytes + toastBytes, heapBytes, indexBytes, toastBytes, rs.getLong(12), live, dead,
-                deadPercent, instant(rs.getTimestamp(15)), instant(rs.getTimestamp(16)), instant(rs.getTimestamp(17)),
-                instant(rs.getTimestamp(18)), estimated);
-    }
-
-    private static Instant instant(Timestamp timestamp) {
-        return timestamp == null ? null : timestamp.toInstant();
     }
 
     private static Duration seconds(ResultSet rs, int column) throws SQLException {

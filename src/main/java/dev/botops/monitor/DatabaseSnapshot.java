@@ -146,13 +146,16 @@ public record DatabaseSnapshot(Instant takenAt, Duration elapsed, State state, S
      * @param toastBytes     TOAST table and its index
      * @param estimatedRows  the planner's estimate ({@code reltuples}), or the live-row count before the first ANALYZE
      * @param deadPercent    dead rows as a percentage of live plus dead rows
-     * @param sizeEstimated  true when the table was locked (e.g. by VACUUM FULL) and its sizes come from
-     *                       {@code pg_class} page counts as of the last VACUUM/ANALYZE instead of the size functions
+     * @param sizeEstimated  true when the sizes were due to be read but the table was locked (e.g. by VACUUM
+     *                       FULL): they are the last ones measured, or {@code pg_class} page counts as of the
+     *                       last VACUUM/ANALYZE when there are none
+     * @param sizesMeasuredAt when the sizes were read with PostgreSQL's size functions ({@code null}: never, estimated);
+     *                       unchanged tables keep their sizes for a while, see {@link TableReader}
      */
     public record TableStats(String schema, String name, String qualifiedName, String partitionOf, long totalBytes,
                              long heapBytes, long indexBytes, long toastBytes, long estimatedRows, long liveRows,
                              long deadRows, double deadPercent, Instant lastVacuum, Instant lastAutovacuum,
-                             Instant lastAnalyze, Instant lastAutoanalyze, boolean sizeEstimated) {
+                             Instant lastAnalyze, Instant lastAutoanalyze, boolean sizeEstimated, Instant sizesMeasuredAt) {
         /** {@code schema.name} without quotes, as used in alert rule ids. */
         public String displayName() {
             return schema + "." + name;

@@ -219,18 +219,78 @@ class DatabaseMonitorTest {
     }
 
     @Test
-    void snapshotCompletesWhileATableIsExclusivelyLockedAndMarksItEstimated() throws SQLException {
+    void lockedTableWithoutEarlierSizesIsEstimatedFromPgClass() throws SQLException {
+        DatabaseMonitor fresh = newMonitor();
         try (Connection holder = holdExclusiveLock("locked_one")) {
-            DatabaseSnapshot snapshot = monitor.snapshot();
+            DatabaseSnapshot snapshot = fresh.snapshot();
             holder.rollback();
 
             TableStats locked = table(snapshot, "locked_one");
             assertThat(locked.sizeEstimated()).isTrue();
+            assertThat(locked.sizesMeasuredAt()).isNull();
             assertThat(locked.heapBytes()).isEqualTo(sql.queryLong(
                     "SELECT relpages::bigint * current_setting('block_size')::bigint FROM pg_class WHERE relname = 'locked_one'"));
             assertThat(locked.indexBytes()).isPositive();
             assertThat(table(snapshot, "sized").sizeEstimated()).isFalse();
         }
+    }
+
+    @Test
+    void lockedTableThatChangedKeepsItsLastMeasuredSizes() throws SQLException {
+        sql.execute("CREATE TABLE rewritten (id int PRIMARY KEY)", "INSERT INTO rewritten SELECT generate_series(1, 1000)");
+        DatabaseMonitor fresh = newMonitor();
+        TableStats before = table(fresh.snapshot(), "rewritten");
+        // TRUNCATE gives the table new files: its sizes are due again, but the lock keeps them from being read.
+        sql.execute("TRUNCATE rewritten", "INSERT INTO rewritten SELECT generate_series(1, 5000)");
+        try (Connection holder = holdExclusiveLock("rewritten")) {
+            TableStats during = table(fresh.snapshot(), "rewritten");
+            holder.rollback();
+
+            assertThat(during.sizeEstimated()).isTrue();
+            assertThat(during.totalBytes()).isEqualTo(before.totalBytes());
+            assertThat(during.sizesMeasuredAt()).isEqualTo(before.sizesMeasuredAt());
+        }
+    }
+
+    @Test
+    void tableRewrittenSinceTheLastSnapshotIsMeasuredAgain() {
+        sql.execute("CREATE TABLE regrown (id int PRIMARY KEY, note text)", "INSERT INTO regrown SELECT g, 'a' FROM generate_series(1, 100) g");
+        DatabaseMonitor fresh = newMonitor();
+        fresh.snapshot();
+        sql.execute("TRUNCATE regrown", "INSERT INTO regrown SELECT g, repeat('b', 200) FROM generate_series(1, 5000) g");
+
+        TableStats after = table(fresh.snapshot(), "regrown");
+
+        assertThat(after.totalBytes()).isEqualTo(sql.queryLong("SELECT pg_total_relation_size('regrown')"));
+    }
+
+    @Test
+    void tableWrittenSinceTheLastSnapshotIsMeasuredAgainOnceItsCountersMove() {
+        sql.execute("CREATE TABLE appended (id int, note text)", "INSERT INTO appended SELECT g, 'a' FROM generate_series(1, 10) g");
+        DatabaseMonitor fresh = newMonitor();
+        fresh.snapshot();
+        sql.execute("INSERT INTO appended SELECT g, repeat('c', 100) FROM generate_series(1, 20000) g");
+        long expected = sql.queryLong("SELECT pg_total_relation_size('appended')");
+
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                assertThat(table(fresh.snapshot(), "appended").totalBytes()).isEqualTo(expected));
+    }
+
+    @Test
+    void unchangedTableIsReadAgainWithinTheRefreshRounds() throws SQLException {
+        DatabaseMonitor fresh = newMonitor();
+        fresh.snapshot();
+        int reReadAttempts = 0;
+        try (Connection holder = holdExclusiveLock("locked_one")) {
+            for (int i = 0; i < TableReader.REFRESH_ROUNDS; i++) {
+                // While locked, a table shows as estimated exactly when its sizes were due.
+                if (table(fresh.snapshot(), "locked_one").sizeEstimated()) {
+                    reReadAttempts++;
+                }
+            }
+            holder.rollback();
+        }
+        assertThat(reReadAttempts).isBetween(1, TableReader.REFRESH_ROUNDS - 1);
     }
 
     @Test
@@ -251,7 +311,7 @@ class DatabaseMonitorTest {
             await().atMost(Duration.ofSeconds(10)).until(() -> sql.queryLong("SELECT count(*) FROM pg_locks WHERE NOT granted"
                     + " AND relation = 'locked_one'::regclass AND mode = 'AccessExclusiveLock'") == 1);
 
-            DatabaseSnapshot snapshot = monitor.snapshot();
+            DatabaseSnapshot snapshot = newMonitor().snapshot();
 
             reader.rollback();
             queued.get(10, TimeUnit.SECONDS);
@@ -336,6 +396,10 @@ class DatabaseMonitorTest {
         assertThat(server.uptime()).isPositive();
         assertThat(server.xidAge()).isBetween(before, after);
         assertThat(server.database()).isEqualTo(testDb.name());
+    }
+
+    private DatabaseMonitor newMonitor() {
+        return new DatabaseMonitor(db, testDb.settings(), Clock.systemUTC());
     }
 
     /** Holds the lock VACUUM FULL takes, in an open transaction, until the connection is rolled back or closed. */

@@ -71,7 +71,7 @@ final class SnapshotBuilder {
     SnapshotBuilder table(String name, long totalBytes, long liveRows, long deadRows) {
         double deadPercent = liveRows + deadRows == 0 ? 0 : 100.0 * deadRows / (liveRows + deadRows);
         tables.add(new TableStats("public", name, "public." + name, null, totalBytes, totalBytes, 0, 0, liveRows, liveRows,
-                deadRows, deadPercent, null, null, null, null, false));
+                deadRows, deadPercent, null, null, null, null, false, takenAt));
         return this;
     }
 
