@@ -54,7 +54,8 @@ public final class DatabaseMonitor {
                     + " application_name LIKE '" + Work.APPLICATION_PREFIX + "%' AS ours,"
                     + " pid = pg_backend_pid() AS me,"
                     + " extract(epoch FROM now() - query_start), extract(epoch FROM now() - xact_start),"
-                    + " extract(epoch FROM now() - state_change), left(query, 2000)"
+                    + " extract(epoch FROM now() - state_change),"
+                    + " CASE WHEN datname = current_database() THEN left(query, 2000) END"
                     + " FROM pg_stat_activity WHERE backend_type = 'client backend'";
 
     private final Database database;
@@ -87,20 +88,20 @@ public final class DatabaseMonitor {
             Instant started = clock.instant();
             long startNanos = System.nanoTime();
             return database.once(Work.MONITOR, c -> {
-                Partial server = readServer(c);
+                ServerRead server = readServer(c);
                 Activity activity = readActivity(c);
                 List<TableStats> tableStats = tables.read(c, started);
                 Duration elapsed = Duration.ofNanos(System.nanoTime() - startNanos);
-                return new DatabaseSnapshot(started, elapsed, DatabaseSnapshot.State.OK, null, server.server,
-                        Storage.of(server.databaseBytes, quotaBytes),
+                return new DatabaseSnapshot(started, elapsed, DatabaseSnapshot.State.OK, null, server.server(),
+                        Storage.of(server.databaseBytes(), quotaBytes),
                         Connections.of(activity.total, activity.active, activity.idle, activity.idleInTransaction,
-                                activity.other, activity.ours, server.limit),
+                                activity.other, activity.ours, server.limit()),
                         activity.sessions(), tableStats);
             });
         }
     }
 
-    private Partial readServer(Connection c) throws SQLException {
+    private ServerRead readServer(Connection c) throws SQLException {
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(SERVER_SQL)) {
             rs.next();
             Instant startedAt = rs.getTimestamp(4).toInstant();
@@ -109,7 +110,7 @@ public final class DatabaseMonitor {
                     Duration.between(startedAt, now), rs.getLong(7));
             ConnectionLimit limit = ConnectionLimit.of(rs.getInt(8), rs.getInt(9), rs.getInt(10), rs.getInt(11),
                     rs.getInt(12), planCap);
-            return new Partial(server, rs.getLong(6), limit);
+            return new ServerRead(server, rs.getLong(6), limit);
         }
     }
 
@@ -138,16 +139,8 @@ public final class DatabaseMonitor {
                 : withoutLiterals.substring(0, QUERY_TEXT_LIMIT - 1) + "…";
     }
 
-    private static final class Partial {
-        final Server server;
-        final long databaseBytes;
-        final ConnectionLimit limit;
-
-        Partial(Server server, long databaseBytes, ConnectionLimit limit) {
-            this.server = server;
-            this.databaseBytes = databaseBytes;
-            this.limit = limit;
-        }
+    /** What the server query reads besides the server itself. */
+    private record ServerRead(Server server, long databaseBytes, ConnectionLimit limit) {
     }
 
     /** Counts from {@code pg_stat_activity} and the sessions of this database worth showing. */

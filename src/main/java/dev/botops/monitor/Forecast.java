@@ -17,9 +17,9 @@ import java.util.List;
  */
 public record Forecast(Outcome outcome, Double daysUntilFull, double bytesPerDay, int samples, Duration span,
                        List<TableGrowth> topGrowing) {
-    /** At least this many samples... */
+    /** A fit needs at least this many samples, */
     static final int MIN_SAMPLES = 10;
-    /** ...spanning at least a day (half the window when that is shorter), so a daily cycle is not taken for growth. */
+    /** spanning at least a day (half the window when that is shorter), so a daily cycle is not taken for growth. */
     static final Duration MIN_SPAN = Duration.ofDays(1);
 
     /** What the forecast can say. */
