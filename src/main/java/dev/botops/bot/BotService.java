@@ -129,13 +129,12 @@ public final class BotService implements AutoCloseable {
 
     /** Operator action: after a conflict (409 storm, refused webhook, bad token), try polling again. */
     public synchronized void retry() {
-        if (closed || !leaseKeeper.active()) {
-            return;
-        }
-        if (loop != null && loop.alive()) {
+        if (closed || !leaseKeeper.active() || board.state() != BotState.CONFLICT) {
             return;
         }
         log.info("Operator asked the bot to retry polling");
+        // The loop that hit the conflict is ending (confirming its offset); let it finish first.
+        stopLoop();
         startLoop();
     }
 

@@ -135,6 +135,8 @@ final class PollingLoop {
         long offset = -1;
         try {
             offset = loadOffset();
+            // Only an offset this loop advanced needs confirming to Telegram at the end.
+            confirmedOffset = offset;
             if (offset < 0 || !prepare()) {
                 return;
             }
@@ -142,6 +144,8 @@ final class PollingLoop {
             while (!stopping) {
                 List<Update> batch;
                 try {
+                    // A network outage keeps BACKING_OFF through Failsafe's retries until a poll succeeds.
+                    board.set(BotState.POLLING, "Polling Telegram");
                     batch = fetch(offset);
                 } catch (BotApiException e) {
                     if (stopping || e.kind() == BotApiException.Kind.CANCELLED) {
@@ -287,7 +291,6 @@ final class PollingLoop {
     }
 
     private void pollSucceeded() {
-        board.set(BotState.POLLING, "Polling Telegram");
         if (conflictAlertRaised) {
             alerts.resolve(CONFLICT_RULE);
             conflictAlertRaised = false;

@@ -56,7 +56,8 @@ public final class BotHarness implements AutoCloseable {
 
     private static long firstFreeUpdateId(TestDatabase testDb) {
         try (Connection c = testDb.admin().getConnection(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT coalesce(max(update_id), 0) + 1 FROM processed_updates")) {
+             ResultSet rs = s.executeQuery("SELECT greatest((SELECT coalesce(max(update_id), 0) + 1 FROM processed_updates), "
+                     + "(SELECT coalesce(max(next_offset), 1) FROM bot_offsets))")) {
             rs.next();
             return rs.getLong(1);
         } catch (SQLException e) {

@@ -56,12 +56,15 @@ public final class TelegramGateway implements AutoCloseable {
     public TelegramGateway(BotToken token, String apiUrl, Duration pollTimeout) {
         this.token = token;
         TelegramUrl url = telegramUrl(apiUrl);
-        ConnectionPool connections = new ConnectionPool(8, 1, TimeUnit.MINUTES);
+        // Idle connections are dropped before servers usually close them (the JDK server used by the emulator: 30 s).
+        ConnectionPool connections = new ConnectionPool(8, 20, TimeUnit.SECONDS);
         this.pollThreads = daemonPool("bot-http-poll");
         this.sendThreads = daemonPool("bot-http-send");
         this.pollHttp = new OkHttpClient.Builder()
                 .dispatcher(new Dispatcher(pollThreads))
                 .connectionPool(connections)
+                // Failures are the bot's to see, count and back off from; a silent retry would hide a flapping link.
+                .retryOnConnectionFailure(false)
                 .connectTimeout(Duration.ofSeconds(10))
                 .readTimeout(pollTimeout.plusSeconds(15))
                 .callTimeout(pollTimeout.plusSeconds(30))
@@ -71,6 +74,8 @@ public final class TelegramGateway implements AutoCloseable {
         this.sendHttp = new OkHttpClient.Builder()
                 .dispatcher(sendDispatcher)
                 .connectionPool(connections)
+                // A silent resend could deliver a message twice; the sender retries explicitly instead.
+                .retryOnConnectionFailure(false)
                 .connectTimeout(Duration.ofSeconds(10))
                 .readTimeout(Duration.ofSeconds(20))
                 .callTimeout(Duration.ofSeconds(30))

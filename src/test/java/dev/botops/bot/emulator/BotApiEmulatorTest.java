@@ -129,7 +129,7 @@ class BotApiEmulatorTest {
 
     @Test
     void aDroppedConnectionIsANetworkFailure() {
-        emulator.inject("getMe", Fault.dropConnection(), 3);
+        emulator.inject("getMe", Fault.dropConnection());
         BotApiException e = failureOf(() -> gateway.getMe());
         assertThat(e.kind()).isEqualTo(BotApiException.Kind.NETWORK);
         assertThat(e.getMessage()).doesNotContain(TOKEN.value());
