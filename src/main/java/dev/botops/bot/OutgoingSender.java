@@ -4,7 +4,6 @@ import dev.botops.bot.telegram.BotApiException;
 import dev.botops.bot.telegram.TelegramGateway;
 import dev.failsafe.RateLimiter;
 import java.time.Duration;
-import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.DelayQueue;
@@ -16,9 +15,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Sends the bot's messages within Telegram's limits, so that the bot does not provoke 429s. Every message
- * reserves its chat's next slot (a smooth Failsafe rate limiter per chat: 1/s for private chats, 20/min for
- * groups) and waits for it in a delay queue, so a busy chat never holds up the others. Each lane (user
- * replies, admin alerts) has its own thread and its own share of the overall budget, so an alert is never
+ * reserves its chat's next slot (1/s for private chats, 20/min for groups) and waits for it in a delay queue, so a busy chat never holds up the others. Each lane (user
+ * replies, admin alerts) has its own thread and its own share of the overall budget (a Failsafe smooth rate limiter), so an alert is never
  * stuck behind user traffic. A 429 that still happens is honoured ({@code retry_after}); network and 5xx
  * failures are retried a few times with backoff; a rejected message (400) is dropped and logged.
  */
@@ -69,34 +67,55 @@ public final class OutgoingSender implements AutoCloseable {
         return userLane.queue.size() + adminLane.queue.size() + userLane.inFlight.intValue() + adminLane.inFlight.intValue();
     }
 
+    /**
+     * The chat's next free slot: at least one interval after the previous message to that chat. (Failsafe's
+     * smooth limiter aligns permits to a grid, which lets two messages go out milliseconds apart across a
+     * boundary; a chat's spacing must hold between any two messages.)
+     */
     private long reserveSlot(long chatId) {
-        ChatPace pace = chats.computeIfAbsent(chatId, id -> new ChatPace(RateLimiter.<Object>smoothBuilder(
-                id < 0 ? limits.groupChatInterval() : limits.privateChatInterval()).build()));
-        Duration wait = pace.limiter.reservePermit();
-        long due = System.nanoTime() + wait.toNanos();
-        pace.lastDue = due;
-        forgetIdleChats();
+        long interval = (chatId < 0 ? limits.groupChatInterval() : limits.privateChatInterval()).toNanos();
+        long now = System.nanoTime();
+        ChatPace pace = chats.computeIfAbsent(chatId, id -> new ChatPace());
+        long due;
+        synchronized (pace) {
+            due = pace.used ? Math.max(now, pace.lastDue + interval) : now;
+            pace.lastDue = due;
+            pace.used = true;
+        }
+        forgetIdleChats(now);
         return due;
     }
 
-    private void forgetIdleChats() {
+    private void forgetIdleChats(long now) {
         if (chats.size() < 50_000) {
             return;
         }
-        long idleSince = System.nanoTime() - TimeUnit.MINUTES.toNanos(1);
-        for (Iterator<ChatPace> it = chats.values().iterator(); it.hasNext(); ) {
-            if (it.next().lastDue < idleSince) {
-                it.remove();
-            }
-        }
+        long idleSince = now - TimeUnit.MINUTES.toNanos(1);
+        chats.values().removeIf(pace -> pace.lastDue < idleSince);
     }
 
     private static final class ChatPace {
-        final RateLimiter<Object> limiter;
-        volatile long lastDue;
+        long lastDue;
+        boolean used;
+        long lastSent;
+        boolean sent;
+    }
 
-        ChatPace(RateLimiter<Object> limiter) {
-            this.limiter = limiter;
+    /**
+     * Claims the chat's turn to send now, or returns when it may: a message can leave later than its slot (the
+     * lane's budget was busy), so the spacing is checked again against what was actually sent.
+     */
+    private long claimSendTime(long chatId) {
+        long interval = (chatId < 0 ? limits.groupChatInterval() : limits.privateChatInterval()).toNanos();
+        ChatPace pace = chats.computeIfAbsent(chatId, id -> new ChatPace());
+        synchronized (pace) {
+            long now = System.nanoTime();
+            if (pace.sent && now - pace.lastSent < interval) {
+                return pace.lastSent + interval;
+            }
+            pace.lastSent = now;
+            pace.sent = true;
+            return 0;
         }
     }
 
@@ -111,6 +130,10 @@ public final class OutgoingSender implements AutoCloseable {
             Outgoing o = (Outgoing) other;
             int byDue = Long.compare(dueNanos, o.dueNanos);
             return byDue != 0 ? byDue : Long.compare(seq, o.seq);
+        }
+
+        Outgoing delayedTo(long due) {
+            return new Outgoing(chatId, text, due, attempt, seq);
         }
 
         Outgoing retryAt(long due) {
@@ -139,6 +162,11 @@ public final class OutgoingSender implements AutoCloseable {
                         continue;
                     }
                     budget.acquirePermit();
+                    long notBefore = claimSendTime(next.chatId());
+                    if (notBefore != 0) {
+                        queue.add(next.delayedTo(notBefore));
+                        continue;
+                    }
                     inFlight.incrementAndGet();
                     gateway.sendMessage(next.chatId(), next.text()).whenComplete((message, failure) -> {
                         try {
