@@ -1,5 +1,7 @@
 package dev.botops.app;
 
+import dev.botops.bot.LoggingAlertSink;
+import dev.botops.config.ConfigKey;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -17,6 +19,10 @@ public final class ServeCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         Logger log = LoggerFactory.getLogger(ServeCommand.class);
         AppContext context = AppContext.start(options.load());
+        if (context.settings().flag(ConfigKey.BOT_ENABLED)) {
+            // The monitor's alert service replaces this sink when it is wired in.
+            context.startBot(new LoggingAlertSink());
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             log.info("Stopping (signal received)");

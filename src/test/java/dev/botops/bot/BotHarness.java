@@ -11,10 +11,6 @@ import dev.botops.bot.telegram.BotToken;
 import dev.botops.config.Settings;
 import dev.botops.db.Database;
 import dev.botops.testing.TestDatabase;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -55,13 +51,8 @@ public final class BotHarness implements AutoCloseable {
     }
 
     private static long firstFreeUpdateId(TestDatabase testDb) {
-        try (Connection c = testDb.admin().getConnection(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT greatest((SELECT coalesce(max(update_id), 0) + 1 FROM processed_updates), "
-                     + "(SELECT coalesce(max(next_offset), 1) FROM bot_offsets))")) {
-            rs.next();
-            return rs.getLong(1);
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
+        try (Database db = testDb.newDatabase()) {
+            return Sandbox.firstFreeUpdateId(db);
         }
     }
 
