@@ -40,11 +40,7 @@ public final class AdminAlertNotifier implements AlertListener, AutoCloseable {
         this.adminChats = List.copyOf(adminChats);
         this.policy = policy;
         this.budget = RateLimiter.burstyBuilder(policy.perMinute(), Duration.ofMinutes(1)).build();
-        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "bot-admin-alerts");
-            t.setDaemon(true);
-            return t;
-        });
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(BotThreads.named("bot-admin-alerts", false));
         long tick = Math.max(50, Math.min(1000, policy.perRuleInterval().toMillis() / 4));
         scheduler.scheduleWithFixedDelay(this::flushSafely, tick, tick, TimeUnit.MILLISECONDS);
     }
@@ -162,14 +158,6 @@ public final class AdminAlertNotifier implements AlertListener, AutoCloseable {
 
     @Override
     public void close() {
-        scheduler.shutdown();
-        try {
-            if (!scheduler.awaitTermination(2, TimeUnit.SECONDS)) {
-                log.warn("Admin alert thread did not stop within 2 s");
-                scheduler.shutdownNow();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        BotThreads.shutdown(scheduler, Duration.ofSeconds(2), "The admin alert thread");
     }
 }

@@ -19,7 +19,6 @@ import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,12 +61,7 @@ public final class BotService implements AutoCloseable {
         this.adminAlerts = new AdminAlertNotifier(sender, config.adminChats(), config.alerts());
         // Leave connections for the lease heartbeat, the market and the rest of the app.
         int workerCount = Math.max(1, db.poolSize() - 2);
-        AtomicInteger n = new AtomicInteger();
-        this.workers = Executors.newFixedThreadPool(workerCount, r -> {
-            Thread t = new Thread(r, "bot-worker-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        this.workers = Executors.newFixedThreadPool(workerCount, BotThreads.named("bot-worker", true));
         String holderId = config.instanceName() + "/" + UUID.randomUUID().toString().substring(0, 8);
         InstanceLease lease = new InstanceLease(db, "bot:" + config.token().id(), holderId, hostName(),
                 ProcessHandle.current().pid(), config.leaseTtl());
@@ -201,15 +195,7 @@ public final class BotService implements AutoCloseable {
         adminAlerts.close();
         sender.close(Duration.ofSeconds(1));
         market.close();
-        workers.shutdown();
-        try {
-            if (!workers.awaitTermination(2, TimeUnit.SECONDS)) {
-                log.warn("Bot workers did not stop within 2 s");
-                workers.shutdownNow();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        BotThreads.shutdown(workers, Duration.ofSeconds(2), "The bot workers");
         gateway.close();
         log.info("Bot stopped in {} ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
     }

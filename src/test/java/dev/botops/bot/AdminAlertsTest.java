@@ -10,8 +10,6 @@ import dev.botops.bot.emulator.UserMessage;
 import dev.botops.monitor.Severity;
 import dev.botops.testing.PostgresExtension;
 import dev.botops.testing.TestDatabase;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,10 +28,7 @@ class AdminAlertsTest {
     private BotHarness harness;
 
     @BeforeEach
-    void start(TestDatabase testDb) throws SQLException {
-        try (Connection c = testDb.admin().getConnection()) {
-            c.createStatement().execute("DELETE FROM instance_lease");
-        }
+    void start(TestDatabase testDb) {
         harness = BotHarness.start(testDb, FloodLimits.TELEGRAM, Map.of("bot.admin-chats", ADMIN_1 + "," + ADMIN_2));
     }
 

@@ -11,6 +11,9 @@ import dev.botops.bot.telegram.BotToken;
 import dev.botops.config.Settings;
 import dev.botops.db.Database;
 import dev.botops.testing.TestDatabase;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -37,8 +40,16 @@ public final class BotHarness implements AutoCloseable {
         this.overrides = overrides;
     }
 
-    /** An emulator enforcing Telegram's flood limits, and settings with a quiet market and a short lease. */
+    /**
+     * An emulator with the given flood limits, and settings with a quiet market and a short lease. Leases left
+     * by an earlier test's instances are cleared, so the first instance started here becomes active at once.
+     */
     public static BotHarness start(TestDatabase testDb, FloodLimits limits, Map<String, String> overrides) {
+        try (Connection c = testDb.admin().getConnection(); Statement s = c.createStatement()) {
+            s.execute("DELETE FROM instance_lease");
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
         Map<String, String> all = new HashMap<>();
         all.put("bot.market-tick", "1h");
         all.put("bot.lease-ttl", "2s");

@@ -28,11 +28,8 @@ class LeaseTakeoverTest {
     private BotHarness harness;
 
     @BeforeEach
-    void start(TestDatabase testDb) throws SQLException {
+    void start(TestDatabase testDb) {
         this.testDb = testDb;
-        try (Connection c = testDb.admin().getConnection()) {
-            c.createStatement().execute("DELETE FROM instance_lease");
-        }
         harness = BotHarness.start(testDb, FloodLimits.TELEGRAM, Map.of());
     }
 

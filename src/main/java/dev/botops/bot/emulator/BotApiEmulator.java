@@ -1,6 +1,7 @@
 package dev.botops.bot.emulator;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.botops.bot.BotThreads;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
@@ -69,12 +70,7 @@ public final class BotApiEmulator implements AutoCloseable {
 
     /** Starts an emulator on a free port of 127.0.0.1 that accepts only the given token. */
     public static BotApiEmulator start(String token, EmulatorOptions options) {
-        AtomicInteger threads = new AtomicInteger();
-        ExecutorService executor = Executors.newFixedThreadPool(16, r -> {
-            Thread t = new Thread(r, "botapi-emulator-" + threads.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        ExecutorService executor = Executors.newFixedThreadPool(16, BotThreads.named("botapi-emulator", true));
         try {
             HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
             server.setExecutor(executor);
@@ -485,13 +481,8 @@ public final class BotApiEmulator implements AutoCloseable {
     public void close() {
         updates.close();
         server.stop(0);
+        // Open long polls hold threads; they end at once when interrupted.
         executor.shutdownNow();
-        try {
-            if (!executor.awaitTermination(2, TimeUnit.SECONDS)) {
-                log.warn("Bot API emulator threads did not stop within 2 s");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        BotThreads.shutdown(executor, Duration.ofSeconds(2), "The Bot API emulator");
     }
 }

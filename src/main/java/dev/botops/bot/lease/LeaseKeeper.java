@@ -1,5 +1,6 @@
 package dev.botops.bot.lease;
 
+import dev.botops.bot.BotThreads;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -33,11 +34,7 @@ public final class LeaseKeeper implements AutoCloseable {
     public LeaseKeeper(InstanceLease lease) {
         this.lease = lease;
         this.every = Duration.ofMillis(Math.max(100, lease.ttl().toMillis() / 3));
-        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "bot-lease");
-            t.setDaemon(true);
-            return t;
-        });
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(BotThreads.named("bot-lease", false));
     }
 
     public void addListener(LeaseListener listener) {
@@ -121,14 +118,6 @@ public final class LeaseKeeper implements AutoCloseable {
                 }
             }
         }
-        scheduler.shutdown();
-        try {
-            if (!scheduler.awaitTermination(5, TimeUnit.SECONDS)) {
-                log.warn("Lease thread did not stop within 5 s");
-                scheduler.shutdownNow();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        BotThreads.shutdown(scheduler, Duration.ofSeconds(5), "The lease thread");
     }
 }

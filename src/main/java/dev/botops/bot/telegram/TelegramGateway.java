@@ -1,5 +1,6 @@
 package dev.botops.bot.telegram;
 
+import dev.botops.bot.BotThreads;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
@@ -12,7 +13,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import okhttp3.ConnectionPool;
 import okhttp3.Dispatcher;
@@ -92,12 +92,7 @@ public final class TelegramGateway implements AutoCloseable {
     }
 
     private static ExecutorService daemonPool(String name) {
-        AtomicInteger count = new AtomicInteger();
-        return new ThreadPoolExecutor(0, 64, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
-            Thread t = new Thread(r, name + "-" + count.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        return new ThreadPoolExecutor(0, 64, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), BotThreads.named(name, true));
     }
 
     public User getMe() throws BotApiException, InterruptedException {
@@ -224,16 +219,8 @@ public final class TelegramGateway implements AutoCloseable {
     public void close() {
         pollHttp.dispatcher().cancelAll();
         sendHttp.dispatcher().cancelAll();
-        pollThreads.shutdown();
-        sendThreads.shutdown();
+        BotThreads.shutdown(pollThreads, Duration.ofSeconds(2), "The poll HTTP threads");
+        BotThreads.shutdown(sendThreads, Duration.ofSeconds(2), "The send HTTP threads");
         pollHttp.connectionPool().evictAll();
-        try {
-            if (!pollThreads.awaitTermination(2, TimeUnit.SECONDS) || !sendThreads.awaitTermination(2, TimeUnit.SECONDS)) {
-                pollThreads.shutdownNow();
-                sendThreads.shutdownNow();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

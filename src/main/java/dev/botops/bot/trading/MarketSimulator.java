@@ -1,5 +1,6 @@
 package dev.botops.bot.trading;
 
+import dev.botops.bot.BotThreads;
 import dev.botops.db.Database;
 import dev.botops.db.Work;
 import java.math.BigDecimal;
@@ -48,11 +49,7 @@ public final class MarketSimulator implements AutoCloseable {
         this.db = db;
         this.tickEvery = tickEvery;
         this.random = new Random(seed);
-        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "bot-market");
-            t.setDaemon(true);
-            return t;
-        });
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(BotThreads.named("bot-market", false));
     }
 
     private static Map<String, BigDecimal> openingPrices() {
@@ -153,14 +150,6 @@ public final class MarketSimulator implements AutoCloseable {
     @Override
     public void close() {
         stopTicking();
-        scheduler.shutdown();
-        try {
-            if (!scheduler.awaitTermination(5, TimeUnit.SECONDS)) {
-                log.warn("Market ticker did not stop within 5 s");
-                scheduler.shutdownNow();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        BotThreads.shutdown(scheduler, Duration.ofSeconds(5), "The market ticker");
     }
 }
