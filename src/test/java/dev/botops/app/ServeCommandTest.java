@@ -24,6 +24,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code botops serve} as a server runs it: a child JVM with the production logging set-up (the test
  * classes, and so logback-test.xml, are left off its class path), stopped with SIGTERM.
+ *
+ * <p>Still to come with the http and bot features (issue 8, acceptance 2): the child answers {@code /health}
+ * (it already gets {@code http.port=0}; read the bound port from its log) and confirms the bot's offset
+ * before it exits.
  */
 @ExtendWith(PostgresExtension.class)
 class ServeCommandTest {
