@@ -47,6 +47,7 @@ public final class DashboardLauncher {
             root.setPadding(new Insets(20));
             Stage stage = new Stage();
             stage.setTitle("BotOps Console");
+            AppIcons.applyTo(stage);
             stage.setScene(new Scene(root, 720, 420));
             stage.setOnCloseRequest(e -> {
                 status.setText("Stopping services…");
