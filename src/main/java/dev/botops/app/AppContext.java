@@ -1,7 +1,9 @@
 package dev.botops.app;
 
 import dev.botops.config.ConfigKey;
+import dev.botops.config.LiveSettings;
 import dev.botops.config.Settings;
+import dev.botops.config.SettingsStore;
 import dev.botops.db.ConnectionTarget;
 import dev.botops.db.Database;
 import dev.botops.db.EmbeddedPostgresServer;
@@ -20,6 +22,8 @@ public final class AppContext implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(AppContext.class);
 
     private final Settings settings;
+    private final LiveSettings liveSettings;
+    private final SettingsStore settingsStore;
     private final Deque<AutoCloseable> closeables = new ArrayDeque<>();
     private EmbeddedPostgresServer embedded;
     private Database database;
@@ -28,6 +32,9 @@ public final class AppContext implements AutoCloseable {
 
     private AppContext(Settings settings) {
         this.settings = settings;
+        this.liveSettings = new LiveSettings(settings);
+        Path file = settings.configFile() != null ? settings.configFile() : settings.dataDir().resolve("botops.properties");
+        this.settingsStore = new SettingsStore(file);
     }
 
     /** Connects (starting the embedded PostgreSQL when no DATABASE_URL is set) and migrates the schema. */
@@ -65,6 +72,16 @@ public final class AppContext implements AutoCloseable {
 
     public Settings settings() {
         return settings;
+    }
+
+    /** The settings as changed at run time by the settings screen. */
+    public LiveSettings liveSettings() {
+        return liveSettings;
+    }
+
+    /** Where settings changed at run time are saved. */
+    public SettingsStore settingsStore() {
+        return settingsStore;
     }
 
     public Database database() {
