@@ -6,7 +6,9 @@ import dev.botops.bot.Sandbox;
 import dev.botops.bot.emulator.BotApiEmulator;
 import dev.botops.bot.telegram.BotToken;
 import dev.botops.config.ConfigKey;
+import dev.botops.config.LiveSettings;
 import dev.botops.config.Settings;
+import dev.botops.config.SettingsStore;
 import dev.botops.db.ConnectionTarget;
 import dev.botops.db.Database;
 import dev.botops.db.EmbeddedPostgresServer;
@@ -27,6 +29,8 @@ public final class AppContext implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(AppContext.class);
 
     private final Settings settings;
+    private final LiveSettings liveSettings;
+    private final SettingsStore settingsStore;
     private final Deque<AutoCloseable> closeables = new ArrayDeque<>();
     private EmbeddedPostgresServer embedded;
     private Database database;
@@ -37,6 +41,9 @@ public final class AppContext implements AutoCloseable {
 
     private AppContext(Settings settings) {
         this.settings = settings;
+        this.liveSettings = new LiveSettings(settings);
+        Path file = settings.configFile() != null ? settings.configFile() : settings.dataDir().resolve("botops.properties");
+        this.settingsStore = new SettingsStore(file);
     }
 
     /** Connects (starting the embedded PostgreSQL when no DATABASE_URL is set) and migrates the schema. */
@@ -73,6 +80,9 @@ public final class AppContext implements AutoCloseable {
      * (offset confirmed, lease released) before the pool closes.
      */
     public synchronized BotService startBot(AlertSink alerts) {
+        if (closed) {
+            throw new IllegalStateException("The app is stopping; the bot is not started");
+        }
         if (bot != null) {
             return bot;
         }
@@ -107,6 +117,16 @@ public final class AppContext implements AutoCloseable {
 
     public Settings settings() {
         return settings;
+    }
+
+    /** The settings as changed at run time by the settings screen. */
+    public LiveSettings liveSettings() {
+        return liveSettings;
+    }
+
+    /** Where settings changed at run time are saved. */
+    public SettingsStore settingsStore() {
+        return settingsStore;
     }
 
     public Database database() {
