@@ -1,5 +1,10 @@
 package dev.botops.app;
 
+import dev.botops.bot.BotConfig;
+import dev.botops.bot.BotService;
+import dev.botops.bot.Sandbox;
+import dev.botops.bot.emulator.BotApiEmulator;
+import dev.botops.bot.telegram.BotToken;
 import dev.botops.config.ConfigKey;
 import dev.botops.config.LiveSettings;
 import dev.botops.config.Settings;
@@ -8,9 +13,11 @@ import dev.botops.db.ConnectionTarget;
 import dev.botops.db.Database;
 import dev.botops.db.EmbeddedPostgresServer;
 import dev.botops.db.Migrations;
+import dev.botops.monitor.AlertSink;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,6 +35,8 @@ public final class AppContext implements AutoCloseable {
     private EmbeddedPostgresServer embedded;
     private Database database;
     private String schemaVersion;
+    private BotApiEmulator sandbox;
+    private BotService bot;
     private volatile boolean closed;
 
     private AppContext(Settings settings) {
@@ -63,6 +72,42 @@ public final class AppContext implements AutoCloseable {
         database = register(new Database(settings, target));
         schemaVersion = Migrations.migrate(database);
         log.info("Connected to {} (schema version {})", target.display(), schemaVersion);
+    }
+
+    /**
+     * Builds and starts the bot: against Telegram (or {@code bot.api-url}) with the configured token, or
+     * against a local sandbox emulator when no token is set. Registered after the database, so it stops
+     * (offset confirmed, lease released) before the pool closes.
+     */
+    public synchronized BotService startBot(AlertSink alerts) {
+        if (closed) {
+            throw new IllegalStateException("The app is stopping; the bot is not started");
+        }
+        if (bot != null) {
+            return bot;
+        }
+        String tokenText = settings.string(ConfigKey.BOT_TOKEN);
+        BotConfig config;
+        if (tokenText.isEmpty()) {
+            sandbox = register(Sandbox.start(database));
+            config = BotConfig.from(settings, BotToken.SANDBOX, sandbox.baseUrl());
+            log.info("No bot token configured: the bot runs against the sandbox Bot API on {}", sandbox.baseUrl());
+        } else {
+            config = BotConfig.from(settings, new BotToken(tokenText), settings.string(ConfigKey.BOT_API_URL));
+        }
+        bot = register(new BotService(config, database, alerts));
+        bot.start();
+        return bot;
+    }
+
+    /** The bot, once {@link #startBot} ran. */
+    public Optional<BotService> bot() {
+        return Optional.ofNullable(bot);
+    }
+
+    /** The sandbox Bot API (post user messages, read replies) when the bot runs without a token. */
+    public Optional<BotApiEmulator> sandbox() {
+        return Optional.ofNullable(sandbox);
     }
 
     private <T extends AutoCloseable> T register(T service) {

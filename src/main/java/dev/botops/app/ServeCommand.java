@@ -1,5 +1,7 @@
 package dev.botops.app;
 
+import dev.botops.bot.LoggingAlertSink;
+import dev.botops.config.ConfigKey;
 import dev.botops.db.DatabaseException;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
@@ -34,6 +36,10 @@ public final class ServeCommand implements Callable<Integer> {
             throw e;
         }
         shutdown.started(context);
+        if (settings.flag(ConfigKey.BOT_ENABLED)) {
+            // The monitor's alert service replaces this sink when it is wired in.
+            context.startBot(new LoggingAlertSink());
+        }
         log.info("BotOps Console {} serving; connected to {}; logs in {}", VersionProvider.version(),
                 context.database().target().display(), settings.logDir());
         shutdown.awaitStopped();
