@@ -1,7 +1,14 @@
 package dev.botops.app;
 
+import dev.botops.bot.BotConfig;
+import dev.botops.bot.BotService;
+import dev.botops.bot.Sandbox;
+import dev.botops.bot.emulator.BotApiEmulator;
+import dev.botops.bot.telegram.BotToken;
 import dev.botops.config.ConfigKey;
+import dev.botops.config.LiveSettings;
 import dev.botops.config.Settings;
+import dev.botops.config.SettingsStore;
 import dev.botops.db.ConnectionTarget;
 import dev.botops.db.Database;
 import dev.botops.db.EmbeddedPostgresServer;
@@ -12,10 +19,12 @@ import dev.botops.monitor.DatabaseMonitor;
 import dev.botops.monitor.HealthCheck;
 import dev.botops.monitor.MetricHistory;
 import dev.botops.monitor.MonitorService;
+import dev.botops.monitor.AlertSink;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,6 +37,8 @@ public final class AppContext implements AutoCloseable {
 
     private final Settings settings;
     private final Clock clock = Clock.systemUTC();
+    private final LiveSettings liveSettings;
+    private final SettingsStore settingsStore;
     private final Deque<AutoCloseable> closeables = new ArrayDeque<>();
     private EmbeddedPostgresServer embedded;
     private Database database;
@@ -37,10 +48,15 @@ public final class AppContext implements AutoCloseable {
     private MetricHistory metricHistory;
     private AlertRules alertRules;
     private MonitorService monitor;
+    private BotApiEmulator sandbox;
+    private BotService bot;
     private volatile boolean closed;
 
     private AppContext(Settings settings) {
         this.settings = settings;
+        this.liveSettings = new LiveSettings(settings);
+        Path file = settings.configFile() != null ? settings.configFile() : settings.dataDir().resolve("botops.properties");
+        this.settingsStore = new SettingsStore(file);
     }
 
     /** Opens the context (see {@link #open}) and starts the background services (monitor, ...). */
@@ -100,6 +116,42 @@ public final class AppContext implements AutoCloseable {
         monitor.start();
     }
 
+    /**
+     * Builds and starts the bot: against Telegram (or {@code bot.api-url}) with the configured token, or
+     * against a local sandbox emulator when no token is set. Registered after the database, so it stops
+     * (offset confirmed, lease released) before the pool closes.
+     */
+    public synchronized BotService startBot(AlertSink alerts) {
+        if (closed) {
+            throw new IllegalStateException("The app is stopping; the bot is not started");
+        }
+        if (bot != null) {
+            return bot;
+        }
+        String tokenText = settings.string(ConfigKey.BOT_TOKEN);
+        BotConfig config;
+        if (tokenText.isEmpty()) {
+            sandbox = register(Sandbox.start(database));
+            config = BotConfig.from(settings, BotToken.SANDBOX, sandbox.baseUrl());
+            log.info("No bot token configured: the bot runs against the sandbox Bot API on {}", sandbox.baseUrl());
+        } else {
+            config = BotConfig.from(settings, new BotToken(tokenText), settings.string(ConfigKey.BOT_API_URL));
+        }
+        bot = register(new BotService(config, database, alerts));
+        bot.start();
+        return bot;
+    }
+
+    /** The bot, once {@link #startBot} ran. */
+    public Optional<BotService> bot() {
+        return Optional.ofNullable(bot);
+    }
+
+    /** The sandbox Bot API (post user messages, read replies) when the bot runs without a token. */
+    public Optional<BotApiEmulator> sandbox() {
+        return Optional.ofNullable(sandbox);
+    }
+
     private <T extends AutoCloseable> T register(T service) {
         closeables.push(service);
         return service;
@@ -107,6 +159,16 @@ public final class AppContext implements AutoCloseable {
 
     public Settings settings() {
         return settings;
+    }
+
+    /** The settings as changed at run time by the settings screen. */
+    public LiveSettings liveSettings() {
+        return liveSettings;
+    }
+
+    /** Where settings changed at run time are saved. */
+    public SettingsStore settingsStore() {
+        return settingsStore;
     }
 
     public Database database() {

@@ -6,17 +6,15 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
 
-/**
- * Options every command takes: the config file and {@code --set key=value} overrides. Each command mixes
- * them in itself (not inherited from the top command: picocli would then see each option twice).
- */
+/** Options every command takes: the config file and {@code --set key=value} overrides. */
 public final class GlobalOptions {
-    @Option(names = "--config", paramLabel = "FILE",
+    @Option(names = "--config", paramLabel = "FILE", scope = ScopeType.INHERIT,
             description = "Properties file (default: botops.properties in the user's config directory).")
     Path configFile;
 
-    @Option(names = "--set", paramLabel = "KEY=VALUE",
+    @Option(names = "--set", paramLabel = "KEY=VALUE", scope = ScopeType.INHERIT,
             description = "Override one configuration key, e.g. --set limits.storage-quota=5GB (repeatable).")
     Map<String, String> overrides = new LinkedHashMap<>();
 

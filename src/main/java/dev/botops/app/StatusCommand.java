@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
-import dev.botops.config.ConfigException;
 import dev.botops.config.DatabaseUrl;
 import dev.botops.config.Settings;
 import dev.botops.db.DatabaseException;
@@ -15,7 +14,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -23,7 +22,8 @@ import picocli.CommandLine.Spec;
 /** {@code botops status}: the database's health report, for a person or (with {@code --json}) a program. */
 @Command(name = "status", mixinStandardHelpOptions = true,
         description = {"Check the database: size against the quota, connections, top tables, active alerts and the forecast.",
-                "Exit code (Nagios convention): 0 OK, 1 warning, 2 critical, 3 unreachable or unknown (also for bad configuration)."})
+                "Exit code (Nagios convention): 0 OK, 1 warning, 2 critical, 3 unreachable or unknown.",
+                "Bad configuration also exits with 2, like every command, with the problem on stderr."})
 public final class StatusCommand implements Callable<Integer> {
     /** Nagios convention: 0 OK, 1 warning, 2 critical, 3 unknown / unreachable. */
     public static final int EXIT_UNREACHABLE = HealthReport.Health.UNREACHABLE.exitCode();
@@ -35,8 +35,8 @@ public final class StatusCommand implements Callable<Integer> {
             .enable(SerializationFeature.INDENT_OUTPUT)
             .build();
 
-    @Mixin
-    GlobalOptions options = new GlobalOptions();
+    @ParentCommand
+    BotOpsCommand parent;
 
     @Option(names = "--json", description = "Print the report as JSON.")
     boolean json;
@@ -47,15 +47,10 @@ public final class StatusCommand implements Callable<Integer> {
     @Override
     public Integer call() throws JsonProcessingException {
         PrintWriter out = spec.commandLine().getOut();
-        Settings settings;
-        try {
-            settings = options.load();
-        } catch (ConfigException e) {
-            // Not exit code 2: to a monitor that would read as CRITICAL; a check that cannot run is UNKNOWN.
-            spec.commandLine().getErr().println("Configuration error: " + e.getMessage());
-            return EXIT_UNREACHABLE;
+        HealthReport report = check(parent.options.load());
+        if (report.health() == HealthReport.Health.UNREACHABLE) {
+            spec.commandLine().getErr().println("Database unreachable: " + report.error());
         }
-        HealthReport report = check(settings);
         if (json) {
             out.println(JSON.writeValueAsString(report));
         } else {
@@ -67,7 +62,7 @@ public final class StatusCommand implements Callable<Integer> {
 
     private static HealthReport check(Settings settings) {
         try (AppContext context = AppContext.open(settings)) {
-            return context.healthCheck().check(context.database().target().display());
+            return context.healthCheck().check(context.database().target().display(), context.schemaVersion());
         } catch (DatabaseException e) {
             String database = settings.databaseUrl().map(DatabaseUrl::display).orElse("embedded PostgreSQL");
             return HealthReport.unreachable(database, Instant.now(), e.getMessage(), List.of());

@@ -15,32 +15,33 @@ import java.util.Locale;
 
 /** The health report as {@code botops status} prints it for a person. */
 final class StatusText {
-    private static final String ROW = "%-14s%s%n";
+    private static final String ROW = "%-16s%s%n";
 
     private StatusText() {
     }
 
     static void print(HealthReport report, PrintWriter out) {
         out.printf(Locale.ROOT, "BotOps status: %s%n", report.health());
-        out.printf(Locale.ROOT, ROW, "Database", report.database());
+        out.printf(Locale.ROOT, ROW, "Database:", report.database());
         if (report.error() != null) {
-            out.printf(Locale.ROOT, ROW, "Error", report.error());
+            out.printf(Locale.ROOT, ROW, "Error:", report.error());
             alerts(report, out);
             return;
         }
+        out.printf(Locale.ROOT, ROW, "Schema version:", report.schemaVersion());
         Server server = report.server();
-        out.printf(Locale.ROOT, ROW, "Server", String.format(Locale.ROOT,
+        out.printf(Locale.ROOT, ROW, "Server:", String.format(Locale.ROOT,
                 "PostgreSQL %s, up %s; transaction-ID age %,d (%,d left before wraparound)",
                 server.version(), Ages.format(server.uptime()), server.xidAge(), server.xidsUntilWraparound()));
-        out.printf(Locale.ROOT, ROW, "Storage", String.format(Locale.ROOT, "%s of the %s quota (%.1f %%)",
+        out.printf(Locale.ROOT, ROW, "Storage:", String.format(Locale.ROOT, "%s of the %s quota (%.1f %%)",
                 Sizes.format(report.storage().databaseBytes()), Sizes.format(report.storage().quotaBytes()),
                 report.storage().percentUsed()));
         connections(report.connections(), out);
-        session("Longest query", report.sessions().longestQuery(), false, out);
-        session("Oldest xact", report.sessions().oldestTransaction(), true, out);
+        session("Longest query:", report.sessions().longestQuery(), false, out);
+        session("Oldest xact:", report.sessions().oldestTransaction(), true, out);
         if (!report.sessions().idleInTransaction().isEmpty()) {
             Session longest = report.sessions().idleInTransaction().get(0);
-            out.printf(Locale.ROOT, ROW, "Idle in xact", String.format(Locale.ROOT, "%d session(s), longest %s (pid %d)",
+            out.printf(Locale.ROOT, ROW, "Idle in xact:", String.format(Locale.ROOT, "%d session(s), longest %s (pid %d)",
                     report.sessions().idleInTransaction().size(), Ages.format(longest.stateAge()), longest.pid()));
         }
         forecast(report.forecast(), out);
@@ -49,7 +50,7 @@ final class StatusText {
     }
 
     private static void connections(Connections c, PrintWriter out) {
-        out.printf(Locale.ROOT, ROW, "Connections", String.format(Locale.ROOT,
+        out.printf(Locale.ROOT, ROW, "Connections:", String.format(Locale.ROOT,
                 "%d of %d usable (%.1f %%): %d active, %d idle, %d idle in transaction, %d other; %d this app, %d others",
                 c.total(), c.limit().usable(), c.percentUsed(), c.active(), c.idle(), c.idleInTransaction(), c.other(),
                 c.ours(), c.others()));
@@ -89,7 +90,7 @@ final class StatusText {
             default:
                 text = String.format(Locale.ROOT, "not enough data yet (%d samples over %s)", f.samples(), Ages.format(f.span()));
         }
-        out.printf(Locale.ROOT, ROW, "Forecast", text);
+        out.printf(Locale.ROOT, ROW, "Forecast:", text);
         for (Forecast.TableGrowth g : f.topGrowing()) {
             out.printf(Locale.ROOT, ROW, "", String.format(Locale.ROOT, "%s.%s +%s since %s (+%s a day)", g.schema(), g.name(),
                     Sizes.format(g.growthBytes()), g.since(), Sizes.format(Math.round(g.bytesPerDay()))));
@@ -97,7 +98,7 @@ final class StatusText {
     }
 
     private static void tables(HealthReport report, PrintWriter out) {
-        out.println("Top tables");
+        out.println("Top tables:");
         if (report.topTables().isEmpty()) {
             out.println("  (none)");
         }
@@ -110,7 +111,7 @@ final class StatusText {
     }
 
     private static void alerts(HealthReport report, PrintWriter out) {
-        out.println("Alerts");
+        out.println("Alerts:");
         if (report.alerts().isEmpty()) {
             out.println("  (none)");
         }

@@ -30,13 +30,14 @@ public final class HealthCheck {
     }
 
     /** Checks the database now; never throws for a database failure (that is an unreachable report). */
-    public HealthReport check(String database) {
+    public HealthReport check(String database, String schemaVersion) {
         try {
             DatabaseSnapshot snapshot = monitor.snapshot();
             Forecast forecast = history.forecast(snapshot.takenAt(), snapshot);
             Map<String, Severity> previous = alerts.activeSeverities();
             List<AlertRules.Finding> findings = rules.evaluate(snapshot, forecast, previous);
-            return HealthReport.of(database, snapshot, forecast, project(findings, alerts.active(), snapshot.takenAt()));
+            return HealthReport.of(database, schemaVersion, snapshot, forecast,
+                    project(findings, alerts.active(), snapshot.takenAt()));
         } catch (DatabaseException e) {
             return HealthReport.unreachable(database, clock.instant(), e.getMessage(), List.of());
         }

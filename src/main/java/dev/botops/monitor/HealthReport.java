@@ -14,12 +14,13 @@ import java.util.List;
  * quota, connections, the biggest tables, active alerts and the forecast. Serialises to JSON as is.
  *
  * @param database  where the app is connected, password masked
+ * @param schemaVersion the applied schema migration, {@code null} when unknown
  * @param error     why the database could not be checked; {@code null} when it could
  * @param forecast  {@code null} when unreachable
  * @param topTables the biggest tables, largest first
  * @param alerts    active alerts, most severe first
  */
-public record HealthReport(Health health, Instant checkedAt, String database, String error, Server server,
+public record HealthReport(Health health, Instant checkedAt, String database, String schemaVersion, String error, Server server,
                            Storage storage, Connections connections, Sessions sessions, List<TableStats> topTables,
                            Forecast forecast, List<Alert> alerts) {
     /** Tables a report lists. */
@@ -54,19 +55,20 @@ public record HealthReport(Health health, Instant checkedAt, String database, St
     }
 
     /** The report on a snapshot: the verdict is the most severe active alert, or unreachable. */
-    public static HealthReport of(String database, DatabaseSnapshot snapshot, Forecast forecast, List<Alert> alerts) {
+    public static HealthReport of(String database, String schemaVersion, DatabaseSnapshot snapshot, Forecast forecast,
+                                  List<Alert> alerts) {
         if (!snapshot.reachable()) {
             return unreachable(database, snapshot.takenAt(), snapshot.error(), alerts);
         }
         List<TableStats> tables = snapshot.tables();
-        return new HealthReport(verdict(alerts), snapshot.takenAt(), database, null, snapshot.server(), snapshot.storage(),
+        return new HealthReport(verdict(alerts), snapshot.takenAt(), database, schemaVersion, null, snapshot.server(), snapshot.storage(),
                 snapshot.connections(), snapshot.sessions(), tables.subList(0, Math.min(TOP_TABLES, tables.size())),
                 forecast, alerts);
     }
 
     /** The report when the database could not be checked at all. */
     public static HealthReport unreachable(String database, Instant checkedAt, String error, List<Alert> alerts) {
-        return new HealthReport(Health.UNREACHABLE, checkedAt, database, error, null, null, null, null, List.of(), null, alerts);
+        return new HealthReport(Health.UNREACHABLE, checkedAt, database, null, error, null, null, null, null, List.of(), null, alerts);
     }
 
     private static Health verdict(List<Alert> alerts) {

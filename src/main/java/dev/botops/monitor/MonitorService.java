@@ -135,12 +135,12 @@ public final class MonitorService implements AutoCloseable {
     }
 
     /** The health report on the latest snapshot, without touching the database. */
-    public Optional<HealthReport> report(String database) {
+    public Optional<HealthReport> report(String database, String schemaVersion) {
         DatabaseSnapshot snapshot = latest;
         if (snapshot == null) {
             return Optional.empty();
         }
-        return Optional.of(HealthReport.of(database, snapshot, forecast, alerts.active()));
+        return Optional.of(HealthReport.of(database, schemaVersion, snapshot, forecast, alerts.active()));
     }
 
     private void scheduledRun() {
