@@ -43,15 +43,15 @@ public record HealthReport(Health health, Instant checkedAt, String database, St
         }
     }
 
+    public HealthReport {
+        topTables = List.copyOf(topTables);
+        alerts = List.copyOf(alerts);
+    }
+
     /** The Nagios exit code of the verdict (also in the JSON, for programs). */
     @JsonProperty
     public int exitCode() {
         return health.exitCode();
-    }
-
-    public HealthReport {
-        topTables = List.copyOf(topTables);
-        alerts = List.copyOf(alerts);
     }
 
     /** The report on a snapshot: the verdict is the most severe active alert, or unreachable. */

@@ -296,11 +296,8 @@ class DatabaseMonitorTest {
     @Test
     void snapshotCompletesBehindAQueuedExclusiveLockRequest() throws Exception {
         ExecutorService background = Executors.newSingleThreadExecutor();
-        try (Connection reader = sql.open("long-reader"); Connection ddl = sql.open("queued-ddl")) {
-            reader.setAutoCommit(false);
-            try (Statement s = reader.createStatement()) {
-                s.execute("SELECT count(*) FROM locked_one");
-            }
+        try (Connection reader = inOpenTransaction("long-reader", "SELECT count(*) FROM locked_one");
+             Connection ddl = sql.open("queued-ddl")) {
             ddl.setAutoCommit(false);
             Future<?> queued = background.submit(() -> {
                 try (Statement s = ddl.createStatement()) {
@@ -358,11 +355,8 @@ class DatabaseMonitorTest {
     @Test
     void longRunningQueryAndIdleTransactionAreReportedWithoutTheirLiterals() throws Exception {
         ExecutorService background = Executors.newSingleThreadExecutor();
-        try (Connection idle = sql.open("idle-tx-app"); Connection busy = sql.open("busy-app")) {
-            idle.setAutoCommit(false);
-            try (Statement s = idle.createStatement()) {
-                s.execute("SELECT 'secret-literal' FROM counted LIMIT 1");
-            }
+        try (Connection idle = inOpenTransaction("idle-tx-app", "SELECT 'secret-literal' FROM counted LIMIT 1");
+             Connection busy = sql.open("busy-app")) {
             Future<?> sleeping = background.submit(() -> {
                 try (Statement s = busy.createStatement()) {
                     s.execute("SELECT pg_sleep(2), 'another-secret'");
@@ -404,12 +398,17 @@ class DatabaseMonitorTest {
 
     /** Holds the lock VACUUM FULL takes, in an open transaction, until the connection is rolled back or closed. */
     private Connection holdExclusiveLock(String table) throws SQLException {
-        Connection holder = sql.open("vacuum-full-stand-in");
-        holder.setAutoCommit(false);
-        try (Statement s = holder.createStatement()) {
-            s.execute("LOCK TABLE " + table + " IN ACCESS EXCLUSIVE MODE");
+        return inOpenTransaction("vacuum-full-stand-in", "LOCK TABLE " + table + " IN ACCESS EXCLUSIVE MODE");
+    }
+
+    /** A session of its own that ran a statement in a transaction it keeps open. */
+    private Connection inOpenTransaction(String application, String statement) throws SQLException {
+        Connection c = sql.open(application);
+        c.setAutoCommit(false);
+        try (Statement s = c.createStatement()) {
+            s.execute(statement);
         }
-        return holder;
+        return c;
     }
 
     private static void closeAll(List<Connection> connections) throws SQLException {

@@ -192,6 +192,17 @@ class MetricHistoryTest {
     }
 
     @Test
+    void persistedSamplesReadBackInTimeOrder() {
+        Instant start = Instant.parse("2080-05-01T00:00:00Z");
+        for (int minute = 0; minute < 3; minute++) {
+            history.record(snapshot().takenAt(start.plus(Duration.ofMinutes(minute))).databaseBytes((minute + 1) * MB, QUOTA).build());
+        }
+
+        assertThat(history.samples(start, start.plus(Duration.ofHours(1))))
+                .extracting(MetricHistory.MetricSample::databaseBytes).containsExactly(MB, 2 * MB, 3 * MB);
+    }
+
+    @Test
     void eachTableGetsOneSizePointPerDay() {
         Instant morning = Instant.parse("2070-03-01T06:00:00Z");
 

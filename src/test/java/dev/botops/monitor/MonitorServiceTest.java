@@ -198,6 +198,36 @@ class MonitorServiceTest {
     }
 
     @Test
+    void refreshNowTakesASnapshotWithoutWaitingForTheInterval() {
+        List<DatabaseSnapshot> received = new CopyOnWriteArrayList<>();
+        MonitorService monitor = monitor(Map.of("monitor.interval", "1h"), alerts(), Clock.systemUTC());
+        monitor.addListener(received::add);
+        try {
+            monitor.start();
+            await().atMost(Duration.ofSeconds(10)).until(() -> received.size() == 1);
+
+            monitor.refreshNow();
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> received.size() == 2);
+        } finally {
+            monitor.close();
+        }
+    }
+
+    @Test
+    void reportOnTheLatestSnapshotCarriesTheVerdictWithoutAQuery() {
+        MonitorService monitor = monitor(Map.of("limits.storage-quota", "1MB"), alerts(), Clock.systemUTC());
+        assertThat(monitor.report("test database", "2.1")).isEmpty();
+
+        monitor.runOnce();
+
+        assertThat(monitor.report("test database", "2.1")).hasValueSatisfying(report -> {
+            assertThat(report.health()).isEqualTo(HealthReport.Health.CRITICAL);
+            assertThat(report.alerts()).extracting(Alert::ruleId).contains(AlertRules.STORAGE);
+        });
+    }
+
+    @Test
     void failingListenerDoesNotStopTheOthersOrTheMonitor() {
         MonitorService monitor = monitor(Map.of(), alerts(), Clock.systemUTC());
         List<DatabaseSnapshot> received = new CopyOnWriteArrayList<>();
