@@ -14,6 +14,7 @@ import dev.botops.db.Database;
 import dev.botops.db.EmbeddedPostgresServer;
 import dev.botops.db.Migrations;
 import dev.botops.monitor.AlertRules;
+import dev.botops.monitor.AlertListener;
 import dev.botops.monitor.AlertService;
 import dev.botops.monitor.DatabaseMonitor;
 import dev.botops.monitor.HealthCheck;
@@ -138,6 +139,10 @@ public final class AppContext implements AutoCloseable {
             config = BotConfig.from(settings, new BotToken(tokenText), settings.string(ConfigKey.BOT_API_URL));
         }
         bot = register(new BotService(config, database, alerts));
+        // Admin chats hear about every alert the app raises; the listener goes before the bot stops.
+        AlertListener adminAlerts = bot.adminAlerts();
+        this.alerts.addListener(adminAlerts);
+        register(() -> this.alerts.removeListener(adminAlerts));
         bot.start();
         return bot;
     }
