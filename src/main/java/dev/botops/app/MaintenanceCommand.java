@@ -2,22 +2,22 @@ package dev.botops.app;
 
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /** {@code botops maintenance}: one maintenance run for cron. */
 @Command(name = "maintenance", mixinStandardHelpOptions = true, description = "Run maintenance once and exit (for cron).")
 public final class MaintenanceCommand implements Callable<Integer> {
-    @Mixin
-    GlobalOptions options = new GlobalOptions();
+    @ParentCommand
+    BotOpsCommand parent;
 
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() {
-        options.load();
+        parent.options.load();
         spec.commandLine().getErr().println("Maintenance runs are not available in this build yet.");
         return 1;
     }

@@ -5,18 +5,18 @@ import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
+import picocli.CommandLine.ParentCommand;
 
 /** {@code botops serve}: every service without a screen, until SIGTERM or Ctrl-C. */
 @Command(name = "serve", mixinStandardHelpOptions = true, description = "Run the services without a screen (for servers).")
 public final class ServeCommand implements Callable<Integer> {
-    @Mixin
-    GlobalOptions options = new GlobalOptions();
+    @ParentCommand
+    BotOpsCommand parent;
 
     @Override
     public Integer call() throws InterruptedException {
         Logger log = LoggerFactory.getLogger(ServeCommand.class);
-        AppContext context = AppContext.start(options.load());
+        AppContext context = AppContext.start(parent.options.load());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             log.info("Stopping (signal received)");

@@ -5,7 +5,7 @@ import dev.botops.db.DatabaseException;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
@@ -15,15 +15,15 @@ public final class StatusCommand implements Callable<Integer> {
     /** Nagios convention: 0 OK, 1 warning, 2 critical, 3 unknown / unreachable. */
     public static final int EXIT_UNREACHABLE = 3;
 
-    @Mixin
-    GlobalOptions options = new GlobalOptions();
+    @ParentCommand
+    BotOpsCommand parent;
 
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() {
-        Settings settings = options.load();
+        Settings settings = parent.options.load();
         PrintWriter out = spec.commandLine().getOut();
         try (AppContext context = AppContext.start(settings)) {
             out.println("Database:       " + context.database().target().display());

@@ -26,6 +26,7 @@ import org.slf4j.LoggerFactory;
 public final class EmbeddedPostgresServer implements AutoCloseable {
     public static final String DATABASE = "botops";
     private static final Logger log = LoggerFactory.getLogger(EmbeddedPostgresServer.class);
+    private static final String OWNER_FILE = "botops-owner.pid";
 
     private final EmbeddedPostgres server;
     private final int port;
@@ -42,6 +43,10 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         try {
             Files.createDirectories(dataDir.getParent() != null ? dataDir.getParent() : dataDir);
             Optional<Integer> running = runningPort(dataDir);
+            if (running.isPresent() && !ownerAlive(dataDir)) {
+                stopOrphan(dataDir);
+                running = Optional.empty();
+            }
             if (running.isPresent()) {
                 log.info("Embedded PostgreSQL on {} is already run by another process; attaching to port {}", dataDir, running.get());
                 EmbeddedPostgresServer attached = new EmbeddedPostgresServer(null, running.get(), dataDir);
@@ -62,6 +67,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
             }
             EmbeddedPostgres pg = builder.start();
             EmbeddedPostgresServer started = new EmbeddedPostgresServer(pg, pg.getPort(), dataDir);
+            Files.writeString(dataDir.resolve(OWNER_FILE), Long.toString(ProcessHandle.current().pid()), StandardCharsets.UTF_8);
             log.info("Embedded PostgreSQL started on 127.0.0.1:{} with data in {}", pg.getPort(), dataDir);
             started.ensureDatabase();
             return started;
@@ -69,6 +75,43 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
             throw new DatabaseException(DatabaseException.Kind.UNAVAILABLE,
                     "Could not start the embedded PostgreSQL in " + dataDir + ": " + e.getMessage()
                             + ". If another BotOps Console uses this data directory, close it or set DATABASE_URL.", null, e);
+        }
+    }
+
+    /** True when the process that started the server on this directory is still alive. */
+    private static boolean ownerAlive(Path dataDir) throws IOException {
+        Path ownerFile = dataDir.resolve(OWNER_FILE);
+        if (!Files.isRegularFile(ownerFile)) {
+            return false;
+        }
+        try {
+            long pid = Long.parseLong(Files.readString(ownerFile, StandardCharsets.UTF_8).trim());
+            return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
+    /**
+     * A server whose owning app died without stopping it (killed with SIGKILL, say) would otherwise run for
+     * ever and be attached to by every later start; stop it (SIGTERM: with no clients left, PostgreSQL's smart
+     * shutdown is immediate) and start afresh.
+     */
+    private static void stopOrphan(Path dataDir) throws IOException {
+        List<String> lines = Files.readAllLines(dataDir.resolve("postmaster.pid"), StandardCharsets.UTF_8);
+        long pid = Long.parseLong(lines.get(0).trim());
+        log.warn("Stopping the embedded PostgreSQL (pid {}) left running by a BotOps process that is gone", pid);
+        try {
+            ProcessHandle handle = ProcessHandle.of(pid).orElse(null);
+            if (handle != null) {
+                handle.destroy();
+                handle.onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while stopping the orphaned embedded PostgreSQL", e);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IOException("the orphaned embedded PostgreSQL (pid " + pid + ") did not stop within 30 s", e);
         }
     }
 

@@ -27,6 +27,15 @@ public final class DashboardLauncher {
     public static int run(Settings settings) {
         CountDownLatch closed = new CountDownLatch(1);
         AtomicReference<AppContext> context = new AtomicReference<>();
+        java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean();
+        // Ctrl-C or SIGTERM: stop the services (and the embedded PostgreSQL) in order, too.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            closing.set(true);
+            AppContext ctx = context.get();
+            if (ctx != null) {
+                ctx.close();
+            }
+        }, "botops-shutdown"));
         Platform.setImplicitExit(false);
         Platform.startup(() -> {
             Label title = new Label("BotOps Console");
@@ -41,6 +50,7 @@ public final class DashboardLauncher {
             stage.setScene(new Scene(root, 720, 420));
             stage.setOnCloseRequest(e -> {
                 status.setText("Stopping services…");
+                closing.set(true);
                 Thread stopper = new Thread(() -> {
                     AppContext ctx = context.get();
                     if (ctx != null) {
@@ -56,6 +66,10 @@ public final class DashboardLauncher {
                 try {
                     AppContext ctx = AppContext.start(settings);
                     context.set(ctx);
+                    if (closing.get()) {
+                        ctx.close();
+                        return;
+                    }
                     String target = ctx.database().target().display();
                     String version = ctx.schemaVersion();
                     Platform.runLater(() -> {

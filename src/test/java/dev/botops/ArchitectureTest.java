@@ -1,0 +1,34 @@
+package dev.botops;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.junit.AnalyzeClasses;
+import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchRule;
+
+/** The layering DESIGN.md draws, checked on every build. */
+@AnalyzeClasses(packages = "dev.botops", importOptions = ImportOption.DoNotIncludeTests.class)
+class ArchitectureTest {
+
+    @ArchTest
+    static final ArchRule uiNeverTouchesJdbc = noClasses().that().resideInAPackage("dev.botops.ui..")
+            .should().dependOnClassesThat().resideInAnyPackage("java.sql..", "javax.sql..", "com.zaxxer.hikari..", "org.postgresql..");
+
+    @ArchTest
+    static final ArchRule onlyTheCompositionRootAndUiKnowTheUi = noClasses()
+            .that().resideOutsideOfPackages("dev.botops.ui..", "dev.botops.app..")
+            .should().dependOnClassesThat().resideInAPackage("dev.botops.ui..");
+
+    @ArchTest
+    static final ArchRule servicesDoNotDependOnTheCompositionRoot = noClasses()
+            .that().resideInAnyPackage("dev.botops.db..", "dev.botops.config..", "dev.botops.monitor..",
+                    "dev.botops.maintenance..", "dev.botops.bot..", "dev.botops.http..")
+            .should().dependOnClassesThat().resideInAPackage("dev.botops.app..");
+
+    @ArchTest
+    static final ArchRule backendHasNoJavaFx = noClasses()
+            .that().resideInAnyPackage("dev.botops.db..", "dev.botops.config..", "dev.botops.monitor..",
+                    "dev.botops.maintenance..", "dev.botops.bot..", "dev.botops.http..")
+            .should().dependOnClassesThat().resideInAPackage("javafx..");
+}
