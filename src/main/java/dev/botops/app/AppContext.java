@@ -6,6 +6,11 @@ import dev.botops.db.ConnectionTarget;
 import dev.botops.db.Database;
 import dev.botops.db.EmbeddedPostgresServer;
 import dev.botops.db.Migrations;
+import dev.botops.maintenance.MaintenanceService;
+import dev.botops.monitor.AlertSink;
+import dev.botops.monitor.Severity;
+import java.time.Clock;
+import java.time.ZoneId;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -24,6 +29,7 @@ public final class AppContext implements AutoCloseable {
     private EmbeddedPostgresServer embedded;
     private Database database;
     private String schemaVersion;
+    private MaintenanceService maintenance;
     private volatile boolean closed;
 
     private AppContext(Settings settings) {
@@ -35,6 +41,7 @@ public final class AppContext implements AutoCloseable {
         AppContext context = new AppContext(settings);
         try {
             context.startDatabase();
+            context.startMaintenance();
         } catch (RuntimeException e) {
             context.close();
             throw e;
@@ -58,6 +65,37 @@ public final class AppContext implements AutoCloseable {
         log.info("Connected to {} (schema version {})", target.display(), schemaVersion);
     }
 
+    /** Checks the retention policies (a bad one stops the start with a ConfigException) and creates partitions ahead. */
+    private void startMaintenance() {
+        maintenance = register(MaintenanceService.create(database, settings, alertSink(), Clock.systemDefaultZone(), ZoneId.systemDefault()));
+    }
+
+    // TODO(lead): when the monitor's AlertService is on main, build it before maintenance and pass it here.
+    private static AlertSink alertSink() {
+        return new AlertSink() {
+            @Override
+            public void raise(String ruleId, Severity severity, String message, String hint) {
+                log.warn("Alert {} ({}): {} {}", ruleId, severity, message, hint);
+            }
+
+            @Override
+            public void resolve(String ruleId) {
+                log.info("Alert {} resolved", ruleId);
+            }
+        };
+    }
+
+    /**
+     * Starts the background schedules of the dashboard and {@code serve} modes (one-shot commands such as
+     * {@code status} and {@code maintenance} never call this). The maintenance schedule runs only when
+     * {@code maintenance.scheduler-enabled}; {@code maintenance().scheduler()} starts and stops it later.
+     */
+    public void startBackgroundServices() {
+        if (settings.flag(ConfigKey.MAINTENANCE_SCHEDULER_ENABLED)) {
+            maintenance.scheduler().start();
+        }
+    }
+
     private <T extends AutoCloseable> T register(T service) {
         closeables.push(service);
         return service;
@@ -73,6 +111,10 @@ public final class AppContext implements AutoCloseable {
 
     public String schemaVersion() {
         return schemaVersion;
+    }
+
+    public MaintenanceService maintenance() {
+        return maintenance;
     }
 
     /** Closes every service in reverse order of construction; safe to call twice. */

@@ -23,6 +23,7 @@ public final class ServeCommand implements Callable<Integer> {
             context.close();
             stopped.countDown();
         }, "botops-shutdown"));
+        context.startBackgroundServices();
         log.info("BotOps Console serving; connected to {}", context.database().target().display());
         stopped.await();
         return 0;

@@ -77,7 +77,7 @@ public final class MaintenanceService implements AutoCloseable {
         PartitionManager partitions = new PartitionManager(db);
         VacuumRunner vacuum = new VacuumRunner(db, settings.quotaBytes());
         this.performer = new RunPerformer(db, policies, new RetentionCleaner(db, partitions, settings.batchTarget(), settings.archiveDir()),
-                partitions, vacuum, new HealthCheck(db, partitions, vacuum, settings.quotaBytes(), settings.deadRowsPercent(),
+                partitions, vacuum, new StorageCheck(db, partitions, vacuum, settings.quotaBytes(), settings.deadRowsPercent(),
                 settings.deadRowsMinBytes()), settings, clock);
         this.logFile = new MaintenanceLogFile(settings.logDir());
         this.executor = Executors.newSingleThreadExecutor(r -> {
@@ -137,29 +137,30 @@ public final class MaintenanceService implements AutoCloseable {
             ActiveRun other = active.get();
             String reason = other == null ? "Another maintenance run was just finishing; try again."
                     : "A maintenance run is already active in this instance: " + other.describe() + ".";
-            return skip(run, reason);
+            return StartResult.busy(skip(run, reason));
         }
         try {
             executor.execute(() -> execute(run));
         } catch (RejectedExecutionException e) {
             active.compareAndSet(run, null);
-            return StartResult.rejected("Maintenance is shutting down.");
+            return StartResult.refused("Maintenance is shutting down.");
         }
         try {
             return run.admission.get(ADMISSION_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             run.token.cancel();
-            return StartResult.rejected("Interrupted while starting the run.");
+            return StartResult.refused("Interrupted while starting the run.");
         } catch (TimeoutException e) {
             run.token.cancel();
-            return StartResult.rejected("The database did not answer within " + ADMISSION_TIMEOUT.toSeconds() + " s; the run was not started.");
+            return StartResult.refused("The database did not answer within " + ADMISSION_TIMEOUT.toSeconds() + " s; the run was not started.");
         } catch (ExecutionException e) {
-            return StartResult.rejected("The run could not start: " + e.getCause().getMessage());
+            return StartResult.refused("The run could not start: " + e.getCause().getMessage());
         }
     }
 
-    private StartResult skip(ActiveRun run, String reason) {
+    /** Records a run that did not start and returns the reason. */
+    private String skip(ActiveRun run, String reason) {
         log.info("Maintenance {} by {} ({}) skipped: {}", run.request.kind(), run.trigger, run.caller, reason);
         logFile.write("skipped " + run.request.kind() + " by " + run.trigger + " (" + run.caller + ") on " + settings.instance() + ": " + reason);
         try {
@@ -167,19 +168,19 @@ public final class MaintenanceService implements AutoCloseable {
         } catch (RuntimeException e) {
             log.warn("Could not record the skipped run: {}", e.getMessage());
         }
-        return StartResult.rejected(reason);
+        return reason;
     }
 
     /** On the maintenance thread: take the advisory lock for the whole run, or skip saying who holds it. */
     private void execute(ActiveRun run) {
         try {
             if (run.token.cancelled()) {
-                run.admission.complete(StartResult.rejected("Cancelled before it started."));
+                run.admission.complete(StartResult.refused("Cancelled before it started."));
                 return;
             }
             db.once(MaintenanceWork.LOCK, lockConnection -> {
                 if (!advisoryLock(lockConnection, "pg_try_advisory_lock")) {
-                    run.admission.complete(skip(run, "Another instance is running maintenance on this database: " + lockHolder(lockConnection) + "."));
+                    run.admission.complete(StartResult.busy(skip(run, "Another instance is running maintenance on this database: " + lockHolder(lockConnection) + ".")));
                     return null;
                 }
                 try {
@@ -197,7 +198,7 @@ public final class MaintenanceService implements AutoCloseable {
         } catch (RuntimeException e) {
             log.warn("Maintenance run could not run: {}", e.getMessage());
             if (!run.admission.isDone()) {
-                run.admission.complete(StartResult.rejected("The run could not start: " + e.getMessage()));
+                run.admission.complete(StartResult.refused("The run could not start: " + e.getMessage()));
             }
         } finally {
             progress.set(null);

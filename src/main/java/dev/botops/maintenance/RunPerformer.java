@@ -27,12 +27,12 @@ final class RunPerformer {
     private final RetentionCleaner cleaner;
     private final PartitionManager partitions;
     private final VacuumRunner vacuum;
-    private final HealthCheck health;
+    private final StorageCheck health;
     private final MaintenanceSettings settings;
     private final Clock clock;
 
     RunPerformer(Database db, List<ResolvedPolicy> policies, RetentionCleaner cleaner, PartitionManager partitions, VacuumRunner vacuum,
-                 HealthCheck health, MaintenanceSettings settings, Clock clock) {
+                 StorageCheck health, MaintenanceSettings settings, Clock clock) {
         this.db = db;
         this.policies = policies;
         this.cleaner = cleaner;
@@ -46,7 +46,7 @@ final class RunPerformer {
     RunReport perform(RunRequest request, Context ctx) {
         List<TableResult> tables = new ArrayList<>();
         VacuumReport vacuumReport = null;
-        HealthReport healthReport = null;
+        StorageReport healthReport = null;
         List<String> errors = new ArrayList<>();
         Outcome stoppedBy = null;
         Instant now = ctx.startedAt();

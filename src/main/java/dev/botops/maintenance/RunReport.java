@@ -13,7 +13,7 @@ import java.util.List;
  */
 public record RunReport(long runId, String instance, RunKind kind, Trigger trigger, String caller, boolean dryRun, Instant startedAt,
                         Instant finishedAt, Outcome outcome, long rowsDeleted, long databaseBytesBefore, long databaseBytesAfter,
-                        List<TableResult> tables, VacuumReport vacuum, HealthReport health, String error) {
+                        List<TableResult> tables, VacuumReport vacuum, StorageReport health, String error) {
     public RunReport {
         tables = List.copyOf(tables);
     }

@@ -55,11 +55,11 @@ public final class RunSummary {
             lines.add("  VACUUM returned " + Sizes.format(r.vacuum().returnedToQuota()) + " to the quota");
         }
         if (r.health() != null) {
-            HealthReport h = r.health();
+            StorageReport h = r.health();
             lines.add(String.format(Locale.ROOT, "  health: database %s of %s (%.1f%%); needs VACUUM: %s",
                     Sizes.format(h.databaseBytes()), Sizes.format(h.quotaBytes()), h.usedPercent(),
                     h.tablesNeedingVacuum().isEmpty() ? "none" : String.join(", ", h.tablesNeedingVacuum())));
-            for (HealthReport.PartitionedTable p : h.partitionedTables()) {
+            for (StorageReport.PartitionedTable p : h.partitionedTables()) {
                 lines.add(String.format(Locale.ROOT, "  health: %s has %d partitions, %d day(s) ahead, %,d row(s) in the default partition%s",
                         p.table(), p.partitions(), p.daysAhead(), p.defaultRows(),
                         p.created().isEmpty() ? "" : "; created " + String.join(", ", p.created())));

@@ -70,6 +70,7 @@ public final class DashboardLauncher {
                         ctx.close();
                         return;
                     }
+                    ctx.startBackgroundServices();
                     String target = ctx.database().target().display();
                     String version = ctx.schemaVersion();
                     Platform.runLater(() -> {

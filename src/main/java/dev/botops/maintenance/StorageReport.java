@@ -6,9 +6,9 @@ import java.util.List;
  * The maintenance health report: storage against the quota, the biggest tables, what needs VACUUM, and
  * whether the partitioned tables have their partitions ahead.
  */
-public record HealthReport(long databaseBytes, long quotaBytes, List<TableSize> largestTables, List<String> tablesNeedingVacuum,
+public record StorageReport(long databaseBytes, long quotaBytes, List<TableSize> largestTables, List<String> tablesNeedingVacuum,
                            List<PartitionedTable> partitionedTables) {
-    public HealthReport {
+    public StorageReport {
         largestTables = List.copyOf(largestTables);
         tablesNeedingVacuum = List.copyOf(tablesNeedingVacuum);
         partitionedTables = List.copyOf(partitionedTables);

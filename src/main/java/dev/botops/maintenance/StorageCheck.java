@@ -8,8 +8,8 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Builds the {@link HealthReport}, creating missing partitions ahead on the way. */
-final class HealthCheck {
+/** Builds the {@link StorageReport}, creating missing partitions ahead on the way. */
+final class StorageCheck {
     private static final int LARGEST = 5;
 
     private final Database db;
@@ -19,7 +19,7 @@ final class HealthCheck {
     private final double deadRowsPercent;
     private final long deadRowsMinBytes;
 
-    HealthCheck(Database db, PartitionManager partitions, VacuumRunner vacuum, long quotaBytes, double deadRowsPercent, long deadRowsMinBytes) {
+    StorageCheck(Database db, PartitionManager partitions, VacuumRunner vacuum, long quotaBytes, double deadRowsPercent, long deadRowsMinBytes) {
         this.db = db;
         this.partitions = partitions;
         this.vacuum = vacuum;
@@ -28,14 +28,14 @@ final class HealthCheck {
         this.deadRowsMinBytes = deadRowsMinBytes;
     }
 
-    HealthReport check(List<ResolvedPolicy> partitioned, Instant now, int daysAhead) {
-        List<HealthReport.PartitionedTable> tables = new ArrayList<>();
+    StorageReport check(List<ResolvedPolicy> partitioned, Instant now, int daysAhead) {
+        List<StorageReport.PartitionedTable> tables = new ArrayList<>();
         for (ResolvedPolicy policy : partitioned) {
             List<String> created = partitions.ensureAhead(policy.table(), policy.column(), now, daysAhead);
             tables.add(describe(policy.table(), now, created));
         }
-        List<HealthReport.TableSize> largest = db.withConnection(Work.MAINTENANCE, c -> {
-            List<HealthReport.TableSize> result = new ArrayList<>();
+        List<StorageReport.TableSize> largest = db.withConnection(Work.MAINTENANCE, c -> {
+            List<StorageReport.TableSize> result = new ArrayList<>();
             // Partitioned parents are summed over their partitions; partitions themselves are not listed twice.
             try (ResultSet rs = c.createStatement().executeQuery("SELECT n.nspname || '.' || c.relname, "
                     + "(SELECT sum(pg_total_relation_size(relid)) FROM pg_partition_tree(c.oid)) AS bytes "
@@ -43,17 +43,17 @@ final class HealthCheck {
                     + "WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND n.nspname NOT IN ('pg_catalog', 'information_schema') "
                     + "AND n.nspname NOT LIKE 'pg_toast%' ORDER BY bytes DESC LIMIT " + LARGEST)) {
                 while (rs.next()) {
-                    result.add(new HealthReport.TableSize(rs.getString(1), rs.getLong(2)));
+                    result.add(new StorageReport.TableSize(rs.getString(1), rs.getLong(2)));
                 }
             }
             return result;
         });
         List<String> needVacuum = vacuum.tablesNeedingVacuum(deadRowsPercent, deadRowsMinBytes).stream().map(TableRef::display).toList();
         long databaseBytes = db.withConnection(Work.MAINTENANCE, Catalog::databaseBytes);
-        return new HealthReport(databaseBytes, quotaBytes, largest, needVacuum, tables);
+        return new StorageReport(databaseBytes, quotaBytes, largest, needVacuum, tables);
     }
 
-    private HealthReport.PartitionedTable describe(TableRef table, Instant now, List<String> created) {
+    private StorageReport.PartitionedTable describe(TableRef table, Instant now, List<String> created) {
         Instant endOfToday = now.atZone(ZoneOffset.UTC).toLocalDate().plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
         List<Partition> all = partitions.partitions(table);
         int ahead = (int) all.stream().filter(p -> p.lower() != null && !p.lower().isBefore(endOfToday)).count();
@@ -63,6 +63,6 @@ final class HealthCheck {
                 defaultRows += db.withConnection(Work.MAINTENANCE, c -> Catalog.rowCount(c, p.table()));
             }
         }
-        return new HealthReport.PartitionedTable(table.display(), all.size(), ahead, defaultRows, created);
+        return new StorageReport.PartitionedTable(table.display(), all.size(), ahead, defaultRows, created);
     }
 }
