@@ -7,6 +7,12 @@ import java.sql.SQLException;
 
 /** The few size and count queries maintenance reports are made of. */
 final class Catalog {
+    /**
+     * The relation named by a parameter (given twice) and, when it is partitioned, all its partitions.
+     * {@code pg_partition_tree} alone returns nothing for a plain table.
+     */
+    static final String TREE = "(SELECT relid FROM pg_partition_tree(to_regclass(?)) UNION SELECT to_regclass(?))";
+
     private Catalog() {
     }
 
@@ -20,8 +26,9 @@ final class Catalog {
     /** Heap, indexes and TOAST of a table, summed over all partitions of a partitioned one. */
     static long tableBytes(Connection c, TableRef table) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
-                "SELECT coalesce(sum(pg_total_relation_size(relid)), 0) FROM pg_partition_tree(to_regclass(?))")) {
+                "SELECT coalesce(sum(pg_total_relation_size(t.relid)), 0) FROM " + TREE + " t")) {
             ps.setString(1, table.quoted());
+            ps.setString(2, table.quoted());
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getLong(1);

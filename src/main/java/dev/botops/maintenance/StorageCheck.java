@@ -38,7 +38,8 @@ final class StorageCheck {
             List<StorageReport.TableSize> result = new ArrayList<>();
             // Partitioned parents are summed over their partitions; partitions themselves are not listed twice.
             try (ResultSet rs = c.createStatement().executeQuery("SELECT n.nspname || '.' || c.relname, "
-                    + "(SELECT sum(pg_total_relation_size(relid)) FROM pg_partition_tree(c.oid)) AS bytes "
+                    + "CASE c.relkind WHEN 'p' THEN (SELECT sum(pg_total_relation_size(relid)) FROM pg_partition_tree(c.oid)) "
+                    + "ELSE pg_total_relation_size(c.oid) END AS bytes "
                     + "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
                     + "WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND n.nspname NOT IN ('pg_catalog', 'information_schema') "
                     + "AND n.nspname NOT LIKE 'pg_toast%' ORDER BY bytes DESC LIMIT " + LARGEST)) {

@@ -112,8 +112,9 @@ final class VacuumRunner {
     private static long[] stats(Connection c, TableRef table) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT coalesce(sum(pg_total_relation_size(t.relid)), 0), "
                 + "coalesce(sum(s.n_dead_tup), 0), pg_database_size(current_database()), coalesce(sum(s.n_live_tup), 0) "
-                + "FROM pg_partition_tree(to_regclass(?)) t LEFT JOIN pg_stat_user_tables s ON s.relid = t.relid")) {
+                + "FROM " + Catalog.TREE + " t LEFT JOIN pg_stat_user_tables s ON s.relid = t.relid")) {
             ps.setString(1, table.quoted());
+            ps.setString(2, table.quoted());
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4)};
