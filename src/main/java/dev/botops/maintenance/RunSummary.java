@@ -12,7 +12,7 @@ public final class RunSummary {
 
     public static List<String> lines(RunReport r) {
         List<String> lines = new ArrayList<>();
-        String verb = r.dryRun() ? "would delete" : "deleted";
+        String verb = r.dryRun() ? "to delete" : "deleted";
         lines.add(String.format(Locale.ROOT, "run %d %s%s by %s (%s) on %s: %s in %.1f s; %,d rows %s; database %s -> %s",
                 r.runId(), r.kind(), r.dryRun() ? " (dry run)" : "", r.trigger(), r.caller(), r.instance(), r.outcome(),
                 r.duration().toMillis() / 1000.0, r.rowsDeleted(), verb, Sizes.format(r.databaseBytesBefore()),
