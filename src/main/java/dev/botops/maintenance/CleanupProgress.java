@@ -10,9 +10,10 @@ import java.time.Duration;
  * @param rowsExpected       rows the run found expired when it started (its plan)
  * @param rowsPerSecond      deletion rate since the run started
  * @param estimatedRemaining at the current rate; {@code null} until a rate is known
+ * @param lastStep           how long the last batch (or partition drop) took; zero before the first
  */
 public record CleanupProgress(long runId, RunKind kind, String table, long rowsDeleted, long rowsExpected, long batches,
-                              double rowsPerSecond, Duration elapsed, Duration estimatedRemaining) {
+                              double rowsPerSecond, Duration elapsed, Duration estimatedRemaining, Duration lastStep) {
     public long rowsRemaining() {
         return Math.max(0, rowsExpected - rowsDeleted);
     }

@@ -30,19 +30,20 @@ final class ProgressTracker {
         rowsExpected = rows;
     }
 
-    void deleted(String table, long rows) {
+    void deleted(String table, long rows, Duration took) {
         rowsDeleted += rows;
         batches++;
-        publish(table);
+        publish(table, took);
     }
 
-    void publish(String table) {
+    void publish(String table, Duration lastStep) {
         Duration elapsed = Duration.ofNanos(System.nanoTime() - startNanos);
         double seconds = elapsed.toNanos() / 1e9;
         double rate = seconds > 0 ? rowsDeleted / seconds : 0;
         long remaining = Math.max(0, rowsExpected - rowsDeleted);
         Duration eta = rate > 0 ? Duration.ofMillis((long) (remaining / rate * 1000)) : null;
-        CleanupProgress progress = new CleanupProgress(runId, kind, table, rowsDeleted, rowsExpected, batches, rate, elapsed, eta);
+        CleanupProgress progress = new CleanupProgress(runId, kind, table, rowsDeleted, rowsExpected, batches, rate, elapsed, eta,
+                lastStep);
         latest.accept(progress);
         for (ProgressListener listener : listeners) {
             try {

@@ -148,15 +148,16 @@ final class RetentionCleaner {
                 }
                 if (step instanceof DropPartition) {
                     DropPartition drop = (DropPartition) step;
+                    long started = System.nanoTime();
                     long dropRows = dropPartition(table, drop, archive);
                     rows += dropRows;
                     quotaFreed += drop.bytes();
                     dropped.add(drop.partition().display());
-                    progress.deleted(table.display(), dropRows);
+                    progress.deleted(table.display(), dropRows, Duration.ofNanos(System.nanoTime() - started));
                 } else {
                     DeleteRows delete = (DeleteRows) step;
                     BatchedDeleter.Result result = deleter.delete(delete.table(), policy.column(), policy.columnType(), plan.cutoff(),
-                            sizes, archive, control, (n, took) -> progress.deleted(table.display(), n));
+                            sizes, archive, control, (n, took) -> progress.deleted(table.display(), n, took));
                     rows += result.rows();
                     reusable += result.bytes();
                     stoppedBy = result.stoppedBy();
