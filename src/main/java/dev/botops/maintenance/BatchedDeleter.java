@@ -33,7 +33,7 @@ final class BatchedDeleter {
     }
 
     /** What one table's batched delete did; {@code stoppedBy} is {@code null} when it finished. */
-    record Result(long rows, long bytes, long batches, Duration longestBatch, Outcome stoppedBy) {
+    record Result(long rows, long batches, Duration longestBatch, Outcome stoppedBy) {
     }
 
     private final Database db;
@@ -49,7 +49,6 @@ final class BatchedDeleter {
         OffsetDateTime cutoffValue = cutoff.atOffset(ZoneOffset.UTC);
         String lowerBound = "-infinity";
         long rows = 0;
-        long bytes = 0;
         long batches = 0;
         Duration longest = Duration.ZERO;
         Duration last = Duration.ZERO;
@@ -57,7 +56,7 @@ final class BatchedDeleter {
         while (true) {
             Outcome stop = control.stopReason(last);
             if (stop != null) {
-                return new Result(rows, bytes, batches, longest, stop);
+                return new Result(rows, batches, longest, stop);
             }
             int limit = sizes.size();
             String bound = lowerBound;
@@ -92,7 +91,6 @@ final class BatchedDeleter {
             longest = last.compareTo(longest) > 0 ? last : longest;
             if (batch.rows() > 0) {
                 rows += batch.rows();
-                bytes += batch.bytes();
                 batches++;
                 observer.batchCommitted(batch.rows(), last);
                 sizes.observe(batch.rows(), last);
@@ -101,12 +99,12 @@ final class BatchedDeleter {
                 lowerBound = batch.maxValue();
             }
             if (batch.rows() < limit) {
-                return new Result(rows, bytes, batches, longest, null);
+                return new Result(rows, batches, longest, null);
             }
         }
     }
 
-    private record Batch(int rows, String maxValue, long bytes) {
+    private record Batch(int rows, String maxValue) {
     }
 
     private static Batch runBatch(Connection c, String sql, boolean ordered, String lowerBound, OffsetDateTime cutoff, int limit,
@@ -122,21 +120,19 @@ final class BatchedDeleter {
             try (ResultSet rs = ps.executeQuery()) {
                 if (archive == null) {
                     rs.next();
-                    return new Batch(rs.getInt(1), rs.getString(2), rs.getLong(3));
+                    return new Batch(rs.getInt(1), rs.getString(2));
                 }
                 List<String> lines = new ArrayList<>();
                 String max = null;
-                long bytes = 0;
                 while (rs.next()) {
                     lines.add(rs.getString(1));
                     max = rs.getString(2);
-                    bytes = rs.getLong(3);
                 }
                 if (!lines.isEmpty()) {
                     // Forced to disk before COMMIT: a committed delete always has its rows in the archive.
                     archive.writeBatch(lines);
                 }
-                return new Batch(lines.size(), max, bytes);
+                return new Batch(lines.size(), max);
             }
         }
     }
@@ -151,11 +147,10 @@ final class BatchedDeleter {
         // deleted if it is still expired.
         String delete = "DELETE FROM " + table.quoted() + " t WHERE t.ctid = ANY(ARRAY(" + select + ")) AND t." + col + " < ?";
         if (archive) {
-            return "WITH d AS (" + delete + " RETURNING t." + col + " AS k, pg_column_size(t.*) AS b, row_to_json(t)::text AS j) "
-                    + "SELECT j, (max(k) OVER ())::text, sum(b) OVER () FROM d";
+            return "WITH d AS (" + delete + " RETURNING t." + col + " AS k, row_to_json(t)::text AS j) "
+                    + "SELECT j, (max(k) OVER ())::text FROM d";
         }
-        return "WITH d AS (" + delete + " RETURNING t." + col + " AS k, pg_column_size(t.*) AS b) "
-                + "SELECT count(*), max(k)::text, coalesce(sum(b), 0) FROM d";
+        return "WITH d AS (" + delete + " RETURNING t." + col + " AS k) SELECT count(*), max(k)::text FROM d";
     }
 
     /** True when an index on the table starts with the column, so batches can walk it in order. */

@@ -36,17 +36,39 @@ final class Catalog {
         }
     }
 
-    /** Exact count and on-disk size (pg_column_size) of the rows older than the cutoff. */
-    static long[] expiredRows(Connection c, TableRef table, String column, java.time.Instant cutoff, boolean withBytes) throws SQLException {
-        String col = TableRef.quote(column);
-        String sql = "SELECT count(*), " + (withBytes ? "coalesce(sum(pg_column_size(t.*)), 0)" : "0") + " FROM " + table.quoted()
-                + " t WHERE t." + col + " < ?";
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
+    /** Exact number of rows older than the cutoff (the dry run's answer). */
+    static long expiredRows(Connection c, TableRef table, String column, java.time.Instant cutoff) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM " + table.quoted() + " t WHERE t." + TableRef.quote(column) + " < ?")) {
             ps.setObject(1, cutoff.atOffset(java.time.ZoneOffset.UTC));
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
-                return new long[] {rs.getLong(1), rs.getLong(2)};
+                return rs.getLong(1);
             }
+        }
+    }
+
+    /** The planner's estimate of the rows older than the cutoff: enough for a progress bar, and free. */
+    static long estimatedExpiredRows(Connection c, TableRef table, String column, java.time.Instant cutoff) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("EXPLAIN SELECT 1 FROM " + table.quoted() + " t WHERE t." + TableRef.quote(column)
+                + " < ?")) {
+            ps.setObject(1, cutoff.atOffset(java.time.ZoneOffset.UTC));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile("rows=(\\d+)").matcher(rs.getString(1));
+                return m.find() ? Long.parseLong(m.group(1)) : 0;
+            }
+        }
+    }
+
+    /**
+     * Average on-disk size of a row of the table, from a sample of up to 1,000 rows: deleted rows times this
+     * estimates the space they leave reusable inside the table.
+     */
+    static long averageRowBytes(Connection c, TableRef table) throws SQLException {
+        try (ResultSet rs = c.createStatement().executeQuery("SELECT coalesce(avg(pg_column_size(s.*)), 0)::bigint FROM (SELECT * FROM "
+                + table.quoted() + " LIMIT 1000) s")) {
+            rs.next();
+            return rs.getLong(1);
         }
     }
 

@@ -24,6 +24,7 @@ final class RetentionCleaner {
     private static final Logger log = LoggerFactory.getLogger(RetentionCleaner.class);
     private static final DateTimeFormatter FILE_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
     private static final int ARCHIVE_CHUNK = 5_000;
+    private static final long EXACT_COUNT_BELOW = 1_000_000;
 
     /** One step of a plan. */
     sealed interface Step permits DropPartition, DeleteRows {
@@ -75,18 +76,23 @@ final class RetentionCleaner {
             if (drop) {
                 steps.add(new DropPartition(p.table(), false, count(p.table(), exact), p.bytes()));
             } else if (policy.strategy() == ResolvedPolicy.Strategy.BATCHED_PER_PARTITION || p.mayHoldRowsBefore(cutoff)) {
-                DeleteRows step = deleteStep(p.table(), policy.column(), cutoff, exact);
-                if (step.rows() > 0 || exact) {
-                    steps.add(step);
-                }
+                steps.add(deleteStep(p.table(), policy.column(), cutoff, exact));
             }
         }
         return new Plan(policy, cutoff, steps);
     }
 
-    private DeleteRows deleteStep(TableRef table, String column, Instant cutoff, boolean withBytes) {
-        long[] expired = db.withConnection(Work.MAINTENANCE, c -> Catalog.expiredRows(c, table, column, cutoff, withBytes));
-        return new DeleteRows(table, expired[0], expired[1]);
+    /**
+     * Exact count for a dry run. A real run counts what it deletes, so for its progress bar a planner estimate
+     * is enough when counting would be slow (more than {@value #EXACT_COUNT_BELOW} rows). Bytes are estimated
+     * from a sample.
+     */
+    private DeleteRows deleteStep(TableRef table, String column, Instant cutoff, boolean exact) {
+        return db.withConnection(Work.MAINTENANCE, c -> {
+            long estimate = exact ? 0 : Catalog.estimatedExpiredRows(c, table, column, cutoff);
+            long rows = exact || estimate < EXACT_COUNT_BELOW ? Catalog.expiredRows(c, table, column, cutoff) : estimate;
+            return new DeleteRows(table, rows, rows == 0 ? 0 : rows * Catalog.averageRowBytes(c, table));
+        });
     }
 
     /** Exact for a dry run; the planner's estimate otherwise (the real count is taken after DETACH). */
@@ -136,7 +142,7 @@ final class RetentionCleaner {
         String error = null;
         ArchiveFile archive = null;
         try {
-            if (policy.policy().archive() && plan.rows() > 0) {
+            if (policy.policy().archive()) { // an empty archive is removed on close
                 archive = ArchiveFile.create(archiveDir.resolve(table.display() + "-run" + runId + "-" + FILE_TIME.format(Instant.now())
                         + ".jsonl.gz"));
             }
@@ -159,7 +165,7 @@ final class RetentionCleaner {
                     BatchedDeleter.Result result = deleter.delete(delete.table(), policy.column(), policy.columnType(), plan.cutoff(),
                             sizes, archive, control, (n, took) -> progress.deleted(table.display(), n, took));
                     rows += result.rows();
-                    reusable += result.bytes();
+                    reusable += delete.rows() == 0 ? 0 : result.rows() * (delete.bytes() / delete.rows());
                     stoppedBy = result.stoppedBy();
                     if (stoppedBy != null) {
                         break;
