@@ -19,9 +19,9 @@ import java.util.List;
  * short transaction under {@link MaintenanceWork#BATCH}'s lock and statement timeouts. A crash leaves every
  * batch committed or not, and the next run simply finds the rows that are left.
  *
- * <p>With an index leading on the column, batches walk the column in order, each starting at the largest
- * value the previous one deleted: no batch rescans the index entries of rows already deleted. Without such
- * an index each batch takes any expired rows it finds.
+ * <p>With an index leading on the column, batches walk the column in order: each finds the value a batch
+ * further on and deletes the range below it, then the next starts there, so no batch rescans the index
+ * entries of rows already deleted. Without such an index each batch takes any expired rows it finds.
  */
 final class BatchedDeleter {
     private static final int MAX_TIMEOUTS_IN_A_ROW = 3;
@@ -44,10 +44,11 @@ final class BatchedDeleter {
 
     Result delete(TableRef table, String column, String columnType, Instant cutoff, AdaptiveBatchSize sizes,
                   ArchiveFile archive, RunControl control, BatchObserver observer) {
-        boolean ordered = hasLeadingIndex(table, column);
-        String sql = deleteSql(table, column, columnType, ordered, archive != null);
+        boolean indexed = hasLeadingIndex(table, column);
+        Shape normal = indexed ? Shape.RANGE : Shape.ANY;
         OffsetDateTime cutoffValue = cutoff.atOffset(ZoneOffset.UTC);
         String lowerBound = "-infinity";
+        Shape shape = normal;
         long rows = 0;
         long batches = 0;
         Duration longest = Duration.ZERO;
@@ -60,10 +61,12 @@ final class BatchedDeleter {
             }
             int limit = sizes.size();
             String bound = lowerBound;
+            Shape current = shape;
+            String sql = sql(current, table, column, columnType, archive != null);
             long started = System.nanoTime();
             Batch batch;
             try {
-                batch = db.inTransaction(MaintenanceWork.BATCH, c -> runBatch(c, sql, ordered, bound, cutoffValue, limit, archive));
+                batch = db.inTransaction(MaintenanceWork.BATCH, c -> runBatch(c, sql, current, bound, cutoffValue, limit, archive));
             } catch (DatabaseException e) {
                 if (archive != null) {
                     if (e.kind() == DatabaseException.Kind.COMMIT_UNKNOWN) {
@@ -95,62 +98,90 @@ final class BatchedDeleter {
                 observer.batchCommitted(batch.rows(), last);
                 sizes.observe(batch.rows(), last);
             }
-            if (batch.maxValue() != null) {
-                lowerBound = batch.maxValue();
-            }
-            if (batch.rows() < limit) {
+            if (batch.last()) {
                 return new Result(rows, batches, longest, null);
+            }
+            // More than a batch of rows share the lower bound's value: a range cannot split them, ctids can.
+            shape = current == Shape.RANGE && batch.rows() == 0 ? Shape.TIES : normal;
+            if (batch.nextLower() != null) {
+                lowerBound = batch.nextLower();
             }
         }
     }
 
-    private record Batch(int rows, String maxValue) {
+    /**
+     * The shapes of a batch. RANGE finds the value {@code limit} rows on in the index and deletes the range
+     * below it, an index range scan like a plain DELETE's; TIES picks rows by ctid in index order, for a run of
+     * equal values longer than a batch; ANY picks any expired rows by ctid, for tables without an index.
+     */
+    private enum Shape { RANGE, TIES, ANY }
+
+    /**
+     * @param nextLower where the next batch starts, or {@code null} to keep the bound
+     * @param last      nothing expired is left (as far as this run can see)
+     */
+    private record Batch(int rows, String nextLower, boolean last) {
     }
 
-    private static Batch runBatch(Connection c, String sql, boolean ordered, String lowerBound, OffsetDateTime cutoff, int limit,
+    private static Batch runBatch(Connection c, String sql, Shape shape, String lowerBound, OffsetDateTime cutoff, int limit,
                                   ArchiveFile archive) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             int i = 1;
-            if (ordered) {
+            if (shape != Shape.ANY) {
                 ps.setString(i++, lowerBound);
             }
             ps.setObject(i++, cutoff);
             ps.setInt(i++, limit);
+            if (shape == Shape.RANGE) {
+                ps.setString(i++, lowerBound);
+                ps.setObject(i++, cutoff);
+            }
             ps.setObject(i, cutoff);
             try (ResultSet rs = ps.executeQuery()) {
                 if (archive == null) {
                     rs.next();
-                    return new Batch(rs.getInt(1), rs.getString(2));
+                    int rows = rs.getInt(1);
+                    return new Batch(rows, rs.getString(2), shape == Shape.RANGE ? rs.getBoolean(3) : rows < limit);
                 }
                 List<String> lines = new ArrayList<>();
-                String max = null;
+                String next = null;
+                boolean last = false;
                 while (rs.next()) {
-                    lines.add(rs.getString(1));
-                    max = rs.getString(2);
+                    if (rs.getString(1) != null) {
+                        lines.add(rs.getString(1));
+                    }
+                    next = rs.getString(2);
+                    last = shape == Shape.RANGE && rs.getBoolean(3);
                 }
                 if (!lines.isEmpty()) {
                     // Forced to disk before COMMIT: a committed delete always has its rows in the archive.
                     archive.writeBatch(lines);
                 }
-                return new Batch(lines.size(), max);
+                return new Batch(lines.size(), next, shape == Shape.RANGE ? last : lines.size() < limit);
             }
         }
     }
 
-    static String deleteSql(TableRef table, String column, String columnType, boolean ordered, boolean archive) {
+    private static String sql(Shape shape, TableRef table, String column, String columnType, boolean archive) {
         String col = TableRef.quote(column);
-        String select = ordered
+        String returning = archive ? " RETURNING t." + col + " AS k, row_to_json(t)::text AS j" : " RETURNING t." + col + " AS k";
+        if (shape == Shape.RANGE) {
+            String bound = "WITH b AS (SELECT (SELECT s." + col + " FROM " + table.quoted() + " s WHERE s." + col + " >= ?::" + columnType
+                    + " AND s." + col + " < ? ORDER BY s." + col + " OFFSET ? LIMIT 1) AS hi), ";
+            String delete = "d AS (DELETE FROM " + table.quoted() + " t WHERE t." + col + " >= ?::" + columnType + " AND t." + col
+                    + " < coalesce((SELECT hi FROM b), ?) AND t." + col + " < ?" + returning + ") ";
+            String next = "(SELECT hi::text FROM b), (SELECT hi IS NULL FROM b)";
+            return archive ? bound + delete + "SELECT d.j, " + next + " FROM (SELECT 1) one LEFT JOIN d ON true"
+                    : bound + delete + "SELECT (SELECT count(*) FROM d), " + next;
+        }
+        String select = shape == Shape.TIES
                 ? "SELECT s.ctid FROM " + table.quoted() + " s WHERE s." + col + " >= ?::" + columnType + " AND s." + col
                         + " < ? ORDER BY s." + col + " LIMIT ?"
                 : "SELECT s.ctid FROM " + table.quoted() + " s WHERE s." + col + " < ? LIMIT ?";
-        // The outer condition on the column repeats the cutoff: a row updated since it was picked is only
-        // deleted if it is still expired.
-        String delete = "DELETE FROM " + table.quoted() + " t WHERE t.ctid = ANY(ARRAY(" + select + ")) AND t." + col + " < ?";
-        if (archive) {
-            return "WITH d AS (" + delete + " RETURNING t." + col + " AS k, row_to_json(t)::text AS j) "
-                    + "SELECT j, (max(k) OVER ())::text FROM d";
-        }
-        return "WITH d AS (" + delete + " RETURNING t." + col + " AS k) SELECT count(*), max(k)::text FROM d";
+        // The outer condition repeats the cutoff: a row updated since it was picked is only deleted if still expired.
+        String delete = "WITH d AS (DELETE FROM " + table.quoted() + " t WHERE t.ctid = ANY(ARRAY(" + select + ")) AND t." + col + " < ?"
+                + returning + ") ";
+        return archive ? delete + "SELECT j, (max(k) OVER ())::text FROM d" : delete + "SELECT count(*), max(k)::text FROM d";
     }
 
     /** True when an index on the table starts with the column, so batches can walk it in order. */

@@ -16,6 +16,21 @@ final class Catalog {
     private Catalog() {
     }
 
+    /** A relation found by name, as SQL resolves it (search path, quoting). */
+    record Relation(long oid, TableRef table, char kind) {
+    }
+
+    static java.util.Optional<Relation> relation(Connection c, String name) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT c.oid, n.nspname, c.relname, c.relkind FROM pg_class c "
+                + "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = to_regclass(?)")) {
+            ps.setString(1, name);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? java.util.Optional.of(new Relation(rs.getLong(1), new TableRef(rs.getString(2), rs.getString(3)),
+                        rs.getString(4).charAt(0))) : java.util.Optional.empty();
+            }
+        }
+    }
+
     static long databaseBytes(Connection c) throws SQLException {
         try (ResultSet rs = c.createStatement().executeQuery("SELECT pg_database_size(current_database())")) {
             rs.next();

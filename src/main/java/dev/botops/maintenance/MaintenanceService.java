@@ -129,7 +129,9 @@ public final class MaintenanceService implements AutoCloseable {
 
     /**
      * Starts a run on the maintenance thread and answers as soon as it has started (its id) or been refused
-     * (why: a run already active here, another instance holding the lock, a bad table name, the database down).
+     * (why: a run already active here, another instance holding the lock, the database down). It waits only for
+     * the admission (taking the lock and writing the run's row: milliseconds, at most 30 s when the database does
+     * not answer), so call it off the FX thread like any other I/O.
      */
     public StartResult start(RunRequest request, Trigger trigger, String caller) {
         ActiveRun run = new ActiveRun(request, trigger, caller, clock.instant());

@@ -36,29 +36,20 @@ final class PolicyCatalog {
 
     private static ResolvedPolicy resolve(Connection c, RetentionPolicy policy) throws SQLException {
         String tableKey = RetentionPolicies.key(policy.name(), "table");
-        long oid;
-        TableRef table;
-        char kind;
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT c.oid, n.nspname, c.relname, c.relkind FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-                        + "WHERE c.oid = to_regclass(?)")) {
-            ps.setString(1, policy.table());
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    throw new ConfigException(tableKey, "Retention policy '" + policy.name() + "': table '" + policy.table()
-                            + "' does not exist in the database. Fix " + tableKey + " or set "
-                            + RetentionPolicies.key(policy.name(), "enabled") + "=false.");
-                }
-                oid = rs.getLong(1);
-                table = new TableRef(rs.getString(2), rs.getString(3));
-                kind = rs.getString(4).charAt(0);
-            }
+        Catalog.Relation relation;
+        try {
+            relation = Catalog.relation(c, policy.table()).orElseThrow(() -> new ConfigException(tableKey, "Retention policy '"
+                    + policy.name() + "': table '" + policy.table() + "' does not exist in the database. Fix " + tableKey + " or set "
+                    + RetentionPolicies.key(policy.name(), "enabled") + "=false."));
         } catch (SQLException e) {
             if ("42602".equals(e.getSQLState()) || "42601".equals(e.getSQLState())) { // invalid name syntax
                 throw ConfigException.invalid(tableKey, policy.table(), "A table name, optionally schema-qualified (e.g. public.events).");
             }
             throw e;
         }
+        long oid = relation.oid();
+        TableRef table = relation.table();
+        char kind = relation.kind();
         if (kind != 'r' && kind != 'p') {
             throw new ConfigException(tableKey, "Retention policy '" + policy.name() + "': '" + table.display()
                     + "' is not a table (a view or other relation); rows can only be deleted from a table.");

@@ -50,18 +50,10 @@ final class VacuumRunner {
 
     /** Resolves a table name as SQL would (search path, quoting); throws IllegalArgumentException when it does not exist. */
     TableRef resolve(String name) {
-        return db.withConnection(Work.MAINTENANCE, c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n "
-                    + "ON n.oid = c.relnamespace WHERE c.oid = to_regclass(?) AND c.relkind IN ('r', 'p', 'm')")) {
-                ps.setString(1, name);
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next()) {
-                        throw new IllegalArgumentException("No table named '" + name + "' in the database.");
-                    }
-                    return new TableRef(rs.getString(1), rs.getString(2));
-                }
-            }
-        });
+        return db.withConnection(Work.MAINTENANCE, c -> Catalog.relation(c, name)
+                .filter(r -> r.kind() == 'r' || r.kind() == 'p' || r.kind() == 'm')
+                .map(Catalog.Relation::table)
+                .orElseThrow(() -> new IllegalArgumentException("No table named '" + name + "' in the database.")));
     }
 
     VacuumReport vacuum(List<TableRef> tables, boolean analyze, boolean full, RunControl control) {

@@ -205,6 +205,20 @@ class RetentionCleanupTest {
     }
 
     @Test
+    void runsOfEqualTimestampsLongerThanABatchAreDeletedCompletely(TestDatabase testDb) {
+        MaintenanceHarness.createEventsTable(testDb, "tied_events");
+        sql(testDb, "INSERT INTO tied_events (created_at, note) SELECT '" + CUTOFF.minusSeconds(60) + "', 'tie' FROM generate_series(1, 1000)",
+                "INSERT INTO tied_events (created_at, note) SELECT '" + CUTOFF.minusSeconds(30) + "', 'tie' FROM generate_series(1, 1000)");
+        MaintenanceHarness.insertEvents(testDb, "tied_events", NOW, 10);
+        try (MaintenanceHarness m = new MaintenanceHarness(testDb, policy("tied_events", "batch-size=100"))) {
+            RunReport report = m.run(RunRequest.cleanup(false).withTables(Set.of("tied_events")));
+
+            assertThat(report.rowsDeleted()).isEqualTo(2_000);
+            assertThat(number(testDb, "SELECT count(*) FROM tied_events")).isEqualTo(10);
+        }
+    }
+
+    @Test
     void policyTablesWithoutAnIndexOnTheColumnAreStillCleanedCompletely(TestDatabase testDb) {
         sql(testDb, "CREATE TABLE unindexed_events (created_at timestamptz NOT NULL, note text)");
         MaintenanceHarness.insertEvents(testDb, "unindexed_events", CUTOFF.minusSeconds(1), 2_500);
