@@ -46,6 +46,7 @@ final class BatchedDeleter {
                   ArchiveFile archive, RunControl control, BatchObserver observer) {
         boolean indexed = hasLeadingIndex(table, column);
         Shape normal = indexed ? Shape.RANGE : Shape.ANY;
+        RangeStatements range = RangeStatements.of(table, column, columnType);
         OffsetDateTime cutoffValue = cutoff.atOffset(ZoneOffset.UTC);
         String lowerBound = "-infinity";
         Shape shape = normal;
@@ -62,11 +63,13 @@ final class BatchedDeleter {
             int limit = sizes.size();
             String bound = lowerBound;
             Shape current = shape;
-            String sql = sql(current, table, column, columnType, archive != null);
+            boolean plainRange = current == Shape.RANGE && archive == null;
+            String sql = plainRange ? null : sql(current, table, column, columnType, archive != null);
             long started = System.nanoTime();
             Batch batch;
             try {
-                batch = db.inTransaction(MaintenanceWork.BATCH, c -> runBatch(c, sql, current, bound, cutoffValue, limit, archive));
+                batch = db.inTransaction(MaintenanceWork.BATCH, c -> plainRange ? rangeBatch(c, range, bound, cutoffValue, limit)
+                        : runBatch(c, sql, current, bound, cutoffValue, limit, archive));
             } catch (DatabaseException e) {
                 if (archive != null) {
                     if (e.kind() == DatabaseException.Kind.COMMIT_UNKNOWN) {
@@ -162,6 +165,41 @@ final class BatchedDeleter {
         }
     }
 
+    /**
+     * Without an archive a range batch needs no RETURNING: one short query finds the upper bound, a plain
+     * DELETE removes the range below it, both in the batch's transaction.
+     */
+    private record RangeStatements(String findUpper, String delete) {
+        static RangeStatements of(TableRef table, String column, String columnType) {
+            String col = TableRef.quote(column);
+            return new RangeStatements("SELECT s." + col + "::text FROM " + table.quoted() + " s WHERE s." + col + " >= ?::" + columnType
+                    + " AND s." + col + " < ? ORDER BY s." + col + " OFFSET ? LIMIT 1",
+                    "DELETE FROM " + table.quoted() + " t WHERE t." + col + " >= ?::" + columnType + " AND t." + col + " < ?::"
+                            + columnType + " AND t." + col + " < ?");
+        }
+    }
+
+    private static Batch rangeBatch(Connection c, RangeStatements sql, String lowerBound, OffsetDateTime cutoff, int limit)
+            throws SQLException {
+        String upper = null;
+        try (PreparedStatement find = c.prepareStatement(sql.findUpper())) {
+            find.setString(1, lowerBound);
+            find.setObject(2, cutoff);
+            find.setInt(3, limit);
+            try (ResultSet rs = find.executeQuery()) {
+                if (rs.next()) {
+                    upper = rs.getString(1);
+                }
+            }
+        }
+        try (PreparedStatement delete = c.prepareStatement(sql.delete())) {
+            delete.setString(1, lowerBound);
+            delete.setString(2, upper != null ? upper : "infinity");
+            delete.setObject(3, cutoff);
+            return new Batch(delete.executeUpdate(), upper, upper == null);
+        }
+    }
+
     private static String sql(Shape shape, TableRef table, String column, String columnType, boolean archive) {
         String col = TableRef.quote(column);
         String returning = archive ? " RETURNING t." + col + " AS k, row_to_json(t)::text AS j" : " RETURNING t." + col + " AS k";
@@ -171,8 +209,7 @@ final class BatchedDeleter {
             String delete = "d AS (DELETE FROM " + table.quoted() + " t WHERE t." + col + " >= ?::" + columnType + " AND t." + col
                     + " < coalesce((SELECT hi FROM b), ?) AND t." + col + " < ?" + returning + ") ";
             String next = "(SELECT hi::text FROM b), (SELECT hi IS NULL FROM b)";
-            return archive ? bound + delete + "SELECT d.j, " + next + " FROM (SELECT 1) one LEFT JOIN d ON true"
-                    : bound + delete + "SELECT (SELECT count(*) FROM d), " + next;
+            return bound + delete + "SELECT d.j, " + next + " FROM (SELECT 1) one LEFT JOIN d ON true";
         }
         String select = shape == Shape.TIES
                 ? "SELECT s.ctid FROM " + table.quoted() + " s WHERE s." + col + " >= ?::" + columnType + " AND s." + col
