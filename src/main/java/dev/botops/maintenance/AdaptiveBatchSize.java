@@ -23,14 +23,14 @@ final class AdaptiveBatchSize {
         return size;
     }
 
-    /** Adapts to a batch that deleted {@code rows} (asked for {@link #size()}) in {@code took}. */
-    void observe(int rows, Duration took) {
+    /** Adapts to a batch of {@code asked} rows that went through {@code rows} in {@code took}. */
+    void observe(int rows, int asked, Duration took) {
         double factor = (double) targetNanos / Math.max(1, took.toNanos());
         factor = Math.max(0.5, Math.min(2.0, factor));
-        if (factor > 1 && rows < size) {
+        if (factor > 1 && rows < asked) {
             return; // a short batch says nothing about how many more rows would still fit in the target
         }
-        size = clamp((int) Math.round(size * factor));
+        size = clamp(Math.round(asked * factor));
     }
 
     /** The last batch hit statement_timeout: start again much smaller. */

@@ -11,7 +11,7 @@ class AdaptiveBatchSizeTest {
     @Test
     void fastFullBatchesGrowAtMostTwofold() {
         AdaptiveBatchSize sizes = new AdaptiveBatchSize(1000, TARGET);
-        sizes.observe(1000, Duration.ofMillis(5));
+        sizes.observe(1000, 1000, Duration.ofMillis(5));
 
         assertThat(sizes.size()).isEqualTo(2000);
     }
@@ -19,7 +19,7 @@ class AdaptiveBatchSizeTest {
     @Test
     void slowBatchesShrinkTowardsTheTarget() {
         AdaptiveBatchSize sizes = new AdaptiveBatchSize(1000, TARGET);
-        sizes.observe(1000, Duration.ofMillis(80));
+        sizes.observe(1000, 1000, Duration.ofMillis(80));
 
         assertThat(sizes.size()).isEqualTo(625);
     }
@@ -27,7 +27,7 @@ class AdaptiveBatchSizeTest {
     @Test
     void shortFinalBatchDoesNotGrowTheSize() {
         AdaptiveBatchSize sizes = new AdaptiveBatchSize(1000, TARGET);
-        sizes.observe(10, Duration.ofMillis(1));
+        sizes.observe(10, 1000, Duration.ofMillis(1));
 
         assertThat(sizes.size()).isEqualTo(1000);
     }
@@ -35,7 +35,7 @@ class AdaptiveBatchSizeTest {
     @Test
     void sizeStaysWithinItsBounds() {
         AdaptiveBatchSize sizes = new AdaptiveBatchSize(150, TARGET);
-        sizes.observe(150, Duration.ofSeconds(10));
+        sizes.observe(150, 150, Duration.ofSeconds(10));
         sizes.timedOut();
 
         assertThat(sizes.size()).isEqualTo(AdaptiveBatchSize.MIN);
