@@ -40,7 +40,7 @@ final class BatchedDeleter {
     private static final int MAX_TIMEOUTS_IN_A_ROW = 3;
     private static final String QUERY_CANCELED = "57014";
 
-    /** Told after every committed batch. */
+    /** Told after every committed batch, including batches that found nothing to delete. */
     interface BatchObserver {
         void batchCommitted(int rows, Duration took);
     }
@@ -119,11 +119,9 @@ final class BatchedDeleter {
             last = Duration.ofNanos(System.nanoTime() - started);
             longest = last.compareTo(longest) > 0 ? last : longest;
             sizes.observe((int) Math.min(Integer.MAX_VALUE, batch.work()), size, last);
-            if (batch.rows() > 0) {
-                rows += batch.rows();
-                batches++;
-                observer.batchCommitted(batch.rows(), last);
-            }
+            rows += batch.rows();
+            batches++;
+            observer.batchCommitted(batch.rows(), last); // a block walk's batch may delete nothing; it still took its time
             if (batch.last()) {
                 return new Result(rows, batches, longest, null);
             }

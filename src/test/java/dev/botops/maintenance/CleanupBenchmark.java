@@ -122,7 +122,7 @@ class CleanupBenchmark {
             return new Result("(b) batched cleanup", report.rowsDeleted(), seconds(report.duration()), Collections.max(batches),
                     percentile(batches, 99), inserter.p(50), inserter.p(99), inserter.max(), inserter.count(),
                     (double) wal / report.rowsDeleted(), sizeBefore, databaseSize(pg, dbName),
-                    String.format(Locale.ROOT, "%d batches (%.2f s of the run; the rest is planning and sizes), then VACUUM",
+                    String.format(Locale.ROOT, "%d batch transactions walking the heap (%.2f s of the run; the rest is planning and sizes), then VACUUM",
                             batches.size(), seconds(batches.stream().reduce(Duration.ZERO, Duration::plus))));
         }
     }
