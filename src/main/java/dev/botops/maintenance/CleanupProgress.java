@@ -11,9 +11,12 @@ import java.time.Duration;
  * @param rowsPerSecond      deletion rate since the run started
  * @param estimatedRemaining at the current rate; {@code null} until a rate is known
  * @param lastStep           how long the last batch (or partition drop) took; zero before the first
+ * @param lastTarget         the table or partition the last step worked on; empty before the first
+ * @param lastWasDrop        the last step dropped a whole partition (rather than deleting a batch of rows)
  */
 public record CleanupProgress(long runId, RunKind kind, String table, long rowsDeleted, long rowsExpected, long batches,
-                              double rowsPerSecond, Duration elapsed, Duration estimatedRemaining, Duration lastStep) {
+                              double rowsPerSecond, Duration elapsed, Duration estimatedRemaining, Duration lastStep,
+                              String lastTarget, boolean lastWasDrop) {
     public long rowsRemaining() {
         return Math.max(0, rowsExpected - rowsDeleted);
     }

@@ -30,20 +30,33 @@ final class ProgressTracker {
         rowsExpected = rows;
     }
 
-    void deleted(String table, long rows, Duration took) {
-        rowsDeleted += rows;
-        batches++;
-        publish(table, took);
+    /** A batch of rows was deleted from {@code target} (a table or one of its partitions). */
+    void batchDeleted(String table, String target, long rows, Duration took) {
+        step(table, target, rows, took, false);
     }
 
-    void publish(String table, Duration lastStep) {
+    void partitionDropped(String table, String partition, long rows, Duration took) {
+        step(table, partition, rows, took, true);
+    }
+
+    private void step(String table, String target, long rows, Duration took, boolean drop) {
+        rowsDeleted += rows;
+        batches++;
+        publish(table, took, target, drop);
+    }
+
+    void started() {
+        publish("", Duration.ZERO, "", false);
+    }
+
+    private void publish(String table, Duration lastStep, String lastTarget, boolean lastWasDrop) {
         Duration elapsed = Duration.ofNanos(System.nanoTime() - startNanos);
         double seconds = elapsed.toNanos() / 1e9;
         double rate = seconds > 0 ? rowsDeleted / seconds : 0;
         long remaining = Math.max(0, rowsExpected - rowsDeleted);
         Duration eta = rate > 0 ? Duration.ofMillis((long) (remaining / rate * 1000)) : null;
         CleanupProgress progress = new CleanupProgress(runId, kind, table, rowsDeleted, rowsExpected, batches, rate, elapsed, eta,
-                lastStep);
+                lastStep, lastTarget, lastWasDrop);
         latest.accept(progress);
         for (ProgressListener listener : listeners) {
             try {

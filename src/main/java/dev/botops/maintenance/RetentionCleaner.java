@@ -159,11 +159,12 @@ final class RetentionCleaner {
                     rows += dropRows;
                     quotaFreed += drop.bytes();
                     dropped.add(drop.partition().display());
-                    progress.deleted(table.display(), dropRows, Duration.ofNanos(System.nanoTime() - started));
+                    progress.partitionDropped(table.display(), drop.partition().display(), dropRows,
+                            Duration.ofNanos(System.nanoTime() - started));
                 } else {
                     DeleteRows delete = (DeleteRows) step;
                     BatchedDeleter.Result result = deleter.delete(delete.table(), policy.column(), policy.columnType(), plan.cutoff(),
-                            sizes, archive, control, (n, took) -> progress.deleted(table.display(), n, took));
+                            sizes, archive, control, (n, took) -> progress.batchDeleted(table.display(), delete.table().display(), n, took));
                     rows += result.rows();
                     reusable += delete.rows() == 0 ? 0 : result.rows() * (delete.bytes() / delete.rows());
                     stoppedBy = result.stoppedBy();

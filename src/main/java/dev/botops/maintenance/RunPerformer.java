@@ -118,7 +118,7 @@ final class RunPerformer {
             }
         }
         ctx.progress().expect(plans.stream().mapToLong(RetentionCleaner.Plan::rows).sum());
-        ctx.progress().publish("", java.time.Duration.ZERO);
+        ctx.progress().started();
         for (RetentionCleaner.Plan plan : plans) {
             if (dryRun) {
                 results.add(cleaner.dryRunResult(plan));

@@ -160,16 +160,23 @@ class CleanupBenchmark {
             long wal = walLsn(pg, dbName) - walBefore;
             TableResult table = report.tables().get(0);
             List<Duration> all = steps.stream().map(CleanupProgress::lastStep).toList();
-            Duration dropTotal = steps.stream().limit(table.droppedPartitions().size()).map(CleanupProgress::lastStep)
+            Duration dropTotal = steps.stream().filter(CleanupProgress::lastWasDrop).map(CleanupProgress::lastStep)
                     .reduce(Duration.ZERO, Duration::plus);
-            long boundaryRows = report.rowsDeleted() - steps.stream().limit(table.droppedPartitions().size())
-                    .mapToLong(CleanupProgress::rowsDeleted).max().orElse(0);
+            List<CleanupProgress> batchSteps = steps.stream().filter(p -> !p.lastWasDrop()).toList();
+            long batchRows = 0;
+            long before = 0;
+            for (CleanupProgress p : steps) {
+                if (!p.lastWasDrop()) {
+                    batchRows += p.rowsDeleted() - before;
+                }
+                before = p.rowsDeleted();
+            }
             return new Result("(c) partition drop", report.rowsDeleted(), seconds(report.duration()), Collections.max(all),
                     percentile(all, 99), inserter.p(50), inserter.p(99), inserter.max(), inserter.count(),
                     (double) wal / report.rowsDeleted(), sizeBefore, databaseSize(pg, dbName),
                     String.format(Locale.ROOT, "%d partitions dropped in %.3f s (detach + count + drop each); "
-                            + "%,d rows of the boundary day in %d batches", table.droppedPartitions().size(), seconds(dropTotal),
-                            boundaryRows, all.size() - table.droppedPartitions().size()));
+                            + "%,d rows of the boundary day (and DEFAULT) in %d batches", table.droppedPartitions().size(), seconds(dropTotal),
+                            batchRows, batchSteps.size()));
         }
     }
 
