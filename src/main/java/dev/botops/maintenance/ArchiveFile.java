@@ -3,6 +3,7 @@ package dev.botops.maintenance;
 import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
+import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.ByteBuffer;
@@ -12,12 +13,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
+import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 
 /**
  * The archive of one table in one run: gzip-compressed JSON Lines, one row per line as PostgreSQL's
  * {@code row_to_json} prints it. Each batch is written as its own gzip member (a file of concatenated members
- * is one valid gzip stream to {@code zcat} and {@link java.util.zip.GZIPInputStream}) and forced to disk
+ * is one valid gzip stream to {@code zcat} and {@link GZIPInputStream}) and forced to disk
  * before its transaction commits.
  *
  * <p>Delivery is at least once: a batch whose transaction rolls back is cut off the file again, but if the
@@ -62,7 +64,7 @@ final class ArchiveFile implements Closeable {
             channel.truncate(committedSize);
             channel.position(committedSize);
             ByteArrayOutputStream member = new ByteArrayOutputStream();
-            try (Writer w = new java.io.OutputStreamWriter(new GZIPOutputStream(member), StandardCharsets.UTF_8)) {
+            try (Writer w = new OutputStreamWriter(new GZIPOutputStream(member), StandardCharsets.UTF_8)) {
                 for (String line : jsonLines) {
                     w.write(line);
                     w.write('\n');

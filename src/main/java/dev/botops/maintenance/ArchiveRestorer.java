@@ -10,7 +10,11 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.GZIPInputStream;
@@ -26,7 +30,7 @@ import org.slf4j.LoggerFactory;
 public final class ArchiveRestorer {
     private static final Logger log = LoggerFactory.getLogger(ArchiveRestorer.class);
     private static final int CHUNK = 1_000;
-    private static final Work RESTORE = new Work("restore", java.time.Duration.ofMinutes(10), java.time.Duration.ofSeconds(5));
+    private static final Work RESTORE = new Work("restore", Duration.ofMinutes(10), Duration.ofSeconds(5));
 
     private final Database db;
 
@@ -61,10 +65,10 @@ public final class ArchiveRestorer {
     }
 
     /** The table's name as PostgreSQL prints a regclass: existing, and quoted where needed, so safe to splice. */
-    private static String regclass(java.sql.Connection c, String table) throws java.sql.SQLException {
+    private static String regclass(Connection c, String table) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT to_regclass(?)::text")) {
             ps.setString(1, table);
-            try (java.sql.ResultSet rs = ps.executeQuery()) {
+            try (ResultSet rs = ps.executeQuery()) {
                 String name = rs.next() ? rs.getString(1) : null;
                 if (name == null) {
                     throw new IllegalArgumentException("Cannot restore into '" + table + "': no such table.");

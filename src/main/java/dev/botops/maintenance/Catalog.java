@@ -4,6 +4,11 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** The few size and count queries maintenance reports are made of. */
 final class Catalog {
@@ -13,6 +18,9 @@ final class Catalog {
      */
     static final String TREE = "(SELECT relid FROM pg_partition_tree(to_regclass(?)) UNION SELECT to_regclass(?))";
 
+    /** The row estimate in the first line of EXPLAIN's text output. */
+    private static final Pattern PLAN_ROWS = Pattern.compile("rows=(\\d+)");
+
     private Catalog() {
     }
 
@@ -20,13 +28,13 @@ final class Catalog {
     record Relation(long oid, TableRef table, char kind) {
     }
 
-    static java.util.Optional<Relation> relation(Connection c, String name) throws SQLException {
+    static Optional<Relation> relation(Connection c, String name) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT c.oid, n.nspname, c.relname, c.relkind FROM pg_class c "
                 + "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = to_regclass(?)")) {
             ps.setString(1, name);
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? java.util.Optional.of(new Relation(rs.getLong(1), new TableRef(rs.getString(2), rs.getString(3)),
-                        rs.getString(4).charAt(0))) : java.util.Optional.empty();
+                return rs.next() ? Optional.of(new Relation(rs.getLong(1), new TableRef(rs.getString(2), rs.getString(3)),
+                        rs.getString(4).charAt(0))) : Optional.empty();
             }
         }
     }
@@ -52,9 +60,9 @@ final class Catalog {
     }
 
     /** Exact number of rows older than the cutoff (the dry run's answer). */
-    static long expiredRows(Connection c, TableRef table, String column, java.time.Instant cutoff) throws SQLException {
+    static long expiredRows(Connection c, TableRef table, String column, Instant cutoff) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM " + table.quoted() + " t WHERE t." + TableRef.quote(column) + " < ?")) {
-            ps.setObject(1, cutoff.atOffset(java.time.ZoneOffset.UTC));
+            ps.setObject(1, cutoff.atOffset(ZoneOffset.UTC));
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getLong(1);
@@ -63,13 +71,13 @@ final class Catalog {
     }
 
     /** The planner's estimate of the rows older than the cutoff: enough for a progress bar, and free. */
-    static long estimatedExpiredRows(Connection c, TableRef table, String column, java.time.Instant cutoff) throws SQLException {
+    static long estimatedExpiredRows(Connection c, TableRef table, String column, Instant cutoff) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("EXPLAIN SELECT 1 FROM " + table.quoted() + " t WHERE t." + TableRef.quote(column)
                 + " < ?")) {
-            ps.setObject(1, cutoff.atOffset(java.time.ZoneOffset.UTC));
+            ps.setObject(1, cutoff.atOffset(ZoneOffset.UTC));
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
-                java.util.regex.Matcher m = java.util.regex.Pattern.compile("rows=(\\d+)").matcher(rs.getString(1));
+                Matcher m = PLAN_ROWS.matcher(rs.getString(1));
                 return m.find() ? Long.parseLong(m.group(1)) : 0;
             }
         }

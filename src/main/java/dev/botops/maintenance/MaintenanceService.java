@@ -8,6 +8,7 @@ import dev.botops.config.Settings;
 import dev.botops.db.Database;
 import dev.botops.monitor.AlertSink;
 import dev.botops.monitor.Severity;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -19,6 +20,7 @@ import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
@@ -123,7 +125,7 @@ public final class MaintenanceService implements AutoCloseable {
         return start(RunRequest.cleanup(dryRun), trigger, caller);
     }
 
-    public StartResult startVacuum(java.util.Set<String> tables, boolean analyze, boolean full, Trigger trigger, String caller) {
+    public StartResult startVacuum(Set<String> tables, boolean analyze, boolean full, Trigger trigger, String caller) {
         return start(RunRequest.vacuum(tables, analyze, full), trigger, caller);
     }
 
@@ -363,7 +365,7 @@ public final class MaintenanceService implements AutoCloseable {
     }
 
     /** Where {@code maintenance.log} is written. */
-    public java.nio.file.Path logFile() {
+    public Path logFile() {
         return logFile.file();
     }
 

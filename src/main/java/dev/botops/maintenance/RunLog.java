@@ -5,6 +5,7 @@ import dev.botops.db.Work;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -147,8 +148,8 @@ final class RunLog {
         return db.withConnection(Work.MAINTENANCE, c -> {
             try (ResultSet rs = c.createStatement().executeQuery("SELECT min(installed_on) FROM flyway_schema_history")) {
                 rs.next();
-                java.sql.Timestamp ts = rs.getTimestamp(1);
-                return Optional.ofNullable(ts).map(java.sql.Timestamp::toInstant);
+                Timestamp ts = rs.getTimestamp(1);
+                return Optional.ofNullable(ts).map(Timestamp::toInstant);
             }
         });
     }

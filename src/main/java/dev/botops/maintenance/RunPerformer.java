@@ -3,6 +3,7 @@ package dev.botops.maintenance;
 import dev.botops.db.Database;
 import dev.botops.db.Work;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -124,7 +125,7 @@ final class RunPerformer {
                 results.add(cleaner.dryRunResult(plan));
                 continue;
             }
-            Outcome stop = ctx.control().stopReason(java.time.Duration.ZERO);
+            Outcome stop = ctx.control().stopReason(Duration.ZERO);
             if (stop != null) {
                 return stop;
             }

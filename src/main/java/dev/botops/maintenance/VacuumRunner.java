@@ -7,6 +7,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -60,7 +61,7 @@ final class VacuumRunner {
         long dbBefore = db.withConnection(Work.MAINTENANCE, Catalog::databaseBytes);
         List<VacuumReport.TableVacuum> results = new ArrayList<>();
         for (TableRef table : tables) {
-            if (control.stopReason(java.time.Duration.ZERO) != null) {
+            if (control.stopReason(Duration.ZERO) != null) {
                 break;
             }
             results.add(vacuumOne(table, analyze, full));
