@@ -1,19 +1,27 @@
 package dev.botops.app;
 
+import dev.botops.bot.BotConfig;
+import dev.botops.bot.BotService;
+import dev.botops.bot.LoggingAlertSink;
+import dev.botops.bot.Sandbox;
+import dev.botops.bot.emulator.BotApiEmulator;
+import dev.botops.bot.telegram.BotToken;
 import dev.botops.config.ConfigKey;
+import dev.botops.config.LiveSettings;
 import dev.botops.config.Settings;
+import dev.botops.config.SettingsStore;
 import dev.botops.db.ConnectionTarget;
 import dev.botops.db.Database;
 import dev.botops.db.EmbeddedPostgresServer;
 import dev.botops.db.Migrations;
 import dev.botops.maintenance.MaintenanceService;
 import dev.botops.monitor.AlertSink;
-import dev.botops.monitor.Severity;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.ZoneId;
-import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,15 +33,22 @@ public final class AppContext implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(AppContext.class);
 
     private final Settings settings;
+    private final LiveSettings liveSettings;
+    private final SettingsStore settingsStore;
     private final Deque<AutoCloseable> closeables = new ArrayDeque<>();
     private EmbeddedPostgresServer embedded;
     private Database database;
     private String schemaVersion;
+    private BotApiEmulator sandbox;
+    private BotService bot;
     private MaintenanceService maintenance;
     private volatile boolean closed;
 
     private AppContext(Settings settings) {
         this.settings = settings;
+        this.liveSettings = new LiveSettings(settings);
+        Path file = settings.configFile() != null ? settings.configFile() : settings.dataDir().resolve("botops.properties");
+        this.settingsStore = new SettingsStore(file);
     }
 
     /** Connects (starting the embedded PostgreSQL when no DATABASE_URL is set) and migrates the schema. */
@@ -67,33 +82,57 @@ public final class AppContext implements AutoCloseable {
 
     /** Checks the retention policies (a bad one stops the start with a ConfigException) and creates partitions ahead. */
     private void startMaintenance() {
-        maintenance = register(MaintenanceService.create(database, settings, alertSink(), Clock.systemDefaultZone(), ZoneId.systemDefault()));
-    }
-
-    // TODO(lead): when the monitor's AlertService is on main, build it before maintenance and pass it here.
-    private static AlertSink alertSink() {
-        return new AlertSink() {
-            @Override
-            public void raise(String ruleId, Severity severity, String message, String hint) {
-                log.warn("Alert {} ({}): {} {}", ruleId, severity, message, hint);
-            }
-
-            @Override
-            public void resolve(String ruleId) {
-                log.info("Alert {} resolved", ruleId);
-            }
-        };
+        // TODO(lead): pass the monitor's AlertService once it is on main (failed runs raise 'maintenance-failed').
+        maintenance = register(MaintenanceService.create(database, settings, new LoggingAlertSink(), Clock.systemDefaultZone(),
+                ZoneId.systemDefault()));
     }
 
     /**
      * Starts the background schedules of the dashboard and {@code serve} modes (one-shot commands such as
      * {@code status} and {@code maintenance} never call this). The maintenance schedule runs only when
-     * {@code maintenance.scheduler-enabled}; {@code maintenance().scheduler()} starts and stops it later.
+     * {@code maintenance.scheduler-enabled}; {@code maintenance().scheduler()} starts and stops it later (for
+     * example only on the instance holding the bot lease).
      */
     public void startBackgroundServices() {
         if (settings.flag(ConfigKey.MAINTENANCE_SCHEDULER_ENABLED)) {
             maintenance.scheduler().start();
         }
+    }
+
+    /**
+     * Builds and starts the bot: against Telegram (or {@code bot.api-url}) with the configured token, or
+     * against a local sandbox emulator when no token is set. Registered after the database, so it stops
+     * (offset confirmed, lease released) before the pool closes.
+     */
+    public synchronized BotService startBot(AlertSink alerts) {
+        if (closed) {
+            throw new IllegalStateException("The app is stopping; the bot is not started");
+        }
+        if (bot != null) {
+            return bot;
+        }
+        String tokenText = settings.string(ConfigKey.BOT_TOKEN);
+        BotConfig config;
+        if (tokenText.isEmpty()) {
+            sandbox = register(Sandbox.start(database));
+            config = BotConfig.from(settings, BotToken.SANDBOX, sandbox.baseUrl());
+            log.info("No bot token configured: the bot runs against the sandbox Bot API on {}", sandbox.baseUrl());
+        } else {
+            config = BotConfig.from(settings, new BotToken(tokenText), settings.string(ConfigKey.BOT_API_URL));
+        }
+        bot = register(new BotService(config, database, alerts));
+        bot.start();
+        return bot;
+    }
+
+    /** The bot, once {@link #startBot} ran. */
+    public Optional<BotService> bot() {
+        return Optional.ofNullable(bot);
+    }
+
+    /** The sandbox Bot API (post user messages, read replies) when the bot runs without a token. */
+    public Optional<BotApiEmulator> sandbox() {
+        return Optional.ofNullable(sandbox);
     }
 
     private <T extends AutoCloseable> T register(T service) {
@@ -105,6 +144,16 @@ public final class AppContext implements AutoCloseable {
         return settings;
     }
 
+    /** The settings as changed at run time by the settings screen. */
+    public LiveSettings liveSettings() {
+        return liveSettings;
+    }
+
+    /** Where settings changed at run time are saved. */
+    public SettingsStore settingsStore() {
+        return settingsStore;
+    }
+
     public Database database() {
         return database;
     }
@@ -113,6 +162,7 @@ public final class AppContext implements AutoCloseable {
         return schemaVersion;
     }
 
+    /** Retention cleanup, VACUUM, the maintenance schedule and the run log. */
     public MaintenanceService maintenance() {
         return maintenance;
     }
