@@ -36,6 +36,7 @@ public final class ServeCommand implements Callable<Integer> {
             throw e;
         }
         shutdown.started(context);
+        context.startBackgroundServices();
         if (settings.flag(ConfigKey.BOT_ENABLED)) {
             // The monitor's alert service replaces this sink when it is wired in.
             context.startBot(new LoggingAlertSink());

@@ -90,6 +90,8 @@ public enum ConfigKey {
             ValueType.duration(Duration.ofMillis(5), Duration.ofSeconds(10)), Secrecy.PLAIN),
     MAINTENANCE_ARCHIVE_DIR("maintenance.archive-dir", null, "", "Where archived rows are written. Empty: <data dir>/archive.",
             ValueType.string(), Secrecy.PLAIN),
+    MAINTENANCE_PARTITIONS_AHEAD("maintenance.partitions-ahead", null, "7", "Days of daily partitions created ahead for the partitioned tables.",
+            ValueType.integer(1, 366), Secrecy.PLAIN),
     MAINTENANCE_SCHEDULER_ENABLED("maintenance.scheduler-enabled", null, "true", "Run the maintenance schedule in dashboard and serve modes.",
             ValueType.bool(), Secrecy.PLAIN),
 
