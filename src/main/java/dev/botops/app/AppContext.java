@@ -13,16 +13,18 @@ import dev.botops.db.ConnectionTarget;
 import dev.botops.db.Database;
 import dev.botops.db.EmbeddedPostgresServer;
 import dev.botops.db.Migrations;
-import dev.botops.monitor.AlertRules;
+import dev.botops.maintenance.MaintenanceService;
 import dev.botops.monitor.AlertListener;
+import dev.botops.monitor.AlertRules;
 import dev.botops.monitor.AlertService;
+import dev.botops.monitor.AlertSink;
 import dev.botops.monitor.DatabaseMonitor;
 import dev.botops.monitor.HealthCheck;
 import dev.botops.monitor.MetricHistory;
 import dev.botops.monitor.MonitorService;
-import dev.botops.monitor.AlertSink;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.ZoneId;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Optional;
@@ -51,6 +53,7 @@ public final class AppContext implements AutoCloseable {
     private MonitorService monitor;
     private BotApiEmulator sandbox;
     private BotService bot;
+    private MaintenanceService maintenance;
     private volatile boolean closed;
 
     private AppContext(Settings settings) {
@@ -60,27 +63,16 @@ public final class AppContext implements AutoCloseable {
         this.settingsStore = new SettingsStore(file);
     }
 
-    /** Opens the context (see {@link #open}) and starts the background services (monitor, ...). */
-    public static AppContext start(Settings settings) {
-        AppContext context = open(settings);
-        try {
-            context.startServices();
-        } catch (RuntimeException e) {
-            context.close();
-            throw e;
-        }
-        return context;
-    }
-
     /**
      * Connects (starting the embedded PostgreSQL when no DATABASE_URL is set), migrates the schema and builds
-     * the services without starting any background work: for one-shot commands such as {@code status}.
+     * the services; nothing runs in the background until {@link #startBackgroundServices()}.
      */
-    public static AppContext open(Settings settings) {
+    public static AppContext start(Settings settings) {
         AppContext context = new AppContext(settings);
         try {
             context.startDatabase();
             context.buildMonitoring();
+            context.startMaintenance();
         } catch (RuntimeException e) {
             context.close();
             throw e;
@@ -104,6 +96,7 @@ public final class AppContext implements AutoCloseable {
         log.info("Connected to {} (schema version {})", target.display(), schemaVersion);
     }
 
+    /** The alert service (active alerts loaded), the monitor and its history; nothing runs until started. */
     private void buildMonitoring() {
         alerts = register(new AlertService(database, clock));
         alerts.load();
@@ -113,8 +106,23 @@ public final class AppContext implements AutoCloseable {
         monitor = register(new MonitorService(settings, databaseMonitor, metricHistory, alertRules, alerts, clock));
     }
 
-    private void startServices() {
+    /** Checks the retention policies (a bad one stops the start with a ConfigException) and creates partitions ahead. */
+    private void startMaintenance() {
+        maintenance = register(MaintenanceService.create(database, settings, alerts, Clock.systemDefaultZone(),
+                ZoneId.systemDefault()));
+    }
+
+    /**
+     * Starts the background schedules of the dashboard and {@code serve} modes (one-shot commands such as
+     * {@code status} and {@code maintenance} never call this): the monitor, and the maintenance schedule when
+     * {@code maintenance.scheduler-enabled}; {@code maintenance().scheduler()} starts and stops it later (for
+     * example only on the instance holding the bot lease).
+     */
+    public void startBackgroundServices() {
         monitor.start();
+        if (settings.flag(ConfigKey.MAINTENANCE_SCHEDULER_ENABLED)) {
+            maintenance.scheduler().start();
+        }
     }
 
     /**
@@ -201,6 +209,11 @@ public final class AppContext implements AutoCloseable {
     /** A one-shot health check that records nothing ({@code botops status}). */
     public HealthCheck healthCheck() {
         return new HealthCheck(databaseMonitor, metricHistory, alertRules, alerts, clock);
+    }
+
+    /** Retention cleanup, VACUUM, the maintenance schedule and the run log. */
+    public MaintenanceService maintenance() {
+        return maintenance;
     }
 
     /** Closes every service in reverse order of construction; safe to call twice. */

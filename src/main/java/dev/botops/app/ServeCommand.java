@@ -35,6 +35,7 @@ public final class ServeCommand implements Callable<Integer> {
             throw e;
         }
         shutdown.started(context);
+        context.startBackgroundServices();
         if (settings.flag(ConfigKey.BOT_ENABLED)) {
             context.startBot(context.alerts());
         }

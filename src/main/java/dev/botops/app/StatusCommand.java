@@ -61,7 +61,7 @@ public final class StatusCommand implements Callable<Integer> {
     }
 
     private static HealthReport check(Settings settings) {
-        try (AppContext context = AppContext.open(settings)) {
+        try (AppContext context = AppContext.start(settings)) {
             return context.healthCheck().check(context.database().target().display(), context.schemaVersion());
         } catch (DatabaseException e) {
             String database = settings.databaseUrl().map(DatabaseUrl::display).orElse("embedded PostgreSQL");

@@ -71,6 +71,7 @@ public final class DashboardLauncher {
                         ctx.close();
                         return;
                     }
+                    ctx.startBackgroundServices();
                     Platform.runLater(() -> {
                         Dashboard dashboard = new Dashboard(ctx, tasks);
                         stage.getScene().setRoot(dashboard.root());

@@ -20,6 +20,7 @@ class AppContextAlertsTest {
     @Test
     void alertRaisedThroughTheAppsAlertServiceReachesTheAdminChats(TestDatabase testDb) {
         try (AppContext context = AppContext.start(testDb.settings(Map.of("bot.market-tick", "1h", "bot.admin-chats", "4242")))) {
+            context.startBackgroundServices();
             BotService bot = context.startBot(context.alerts());
             BotApiEmulator sandbox = context.sandbox().orElseThrow();
             await().atMost(Duration.ofSeconds(10)).until(() -> bot.status().state() == BotState.POLLING);
@@ -32,13 +33,14 @@ class AppContextAlertsTest {
     }
 
     @Test
-    void startedContextRunsTheMonitorAndOpenedOneDoesNot(TestDatabase testDb) {
-        try (AppContext opened = AppContext.open(testDb.settings())) {
-            assertThat(opened.monitor().latest()).isEmpty();
-        }
-        try (AppContext started = AppContext.start(testDb.settings())) {
-            await().atMost(Duration.ofSeconds(10)).until(() -> started.monitor().latest().isPresent());
-            assertThat(started.monitor().latest().get().reachable()).isTrue();
+    void monitorRunsOnlyOnceTheBackgroundServicesStart(TestDatabase testDb) {
+        try (AppContext context = AppContext.start(testDb.settings())) {
+            assertThat(context.monitor().latest()).isEmpty();
+
+            context.startBackgroundServices();
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> context.monitor().latest().isPresent());
+            assertThat(context.monitor().latest().get().reachable()).isTrue();
         }
     }
 }

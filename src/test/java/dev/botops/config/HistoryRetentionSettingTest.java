@@ -9,8 +9,8 @@ import org.junit.jupiter.api.Test;
 
 class HistoryRetentionSettingTest {
     @Test
-    void historyRetentionDefaultsToThirtyDays() {
-        assertThat(SettingsLoader.fromProperties(Map.of()).duration(ConfigKey.MONITOR_HISTORY_RETENTION)).isEqualTo(Duration.ofDays(30));
+    void historyRetentionDefaultsToTheMaintenanceRetentionOfNinetyDays() {
+        assertThat(SettingsLoader.fromProperties(Map.of()).duration(ConfigKey.MONITOR_HISTORY_RETENTION)).isEqualTo(Duration.ofDays(90));
     }
 
     @Test
