@@ -2,7 +2,6 @@ package dev.botops.app;
 
 import dev.botops.bot.BotConfig;
 import dev.botops.bot.BotService;
-import dev.botops.bot.LoggingAlertSink;
 import dev.botops.bot.Sandbox;
 import dev.botops.bot.emulator.BotApiEmulator;
 import dev.botops.bot.telegram.BotToken;
@@ -15,7 +14,14 @@ import dev.botops.db.Database;
 import dev.botops.db.EmbeddedPostgresServer;
 import dev.botops.db.Migrations;
 import dev.botops.maintenance.MaintenanceService;
+import dev.botops.monitor.AlertListener;
+import dev.botops.monitor.AlertRules;
+import dev.botops.monitor.AlertService;
 import dev.botops.monitor.AlertSink;
+import dev.botops.monitor.DatabaseMonitor;
+import dev.botops.monitor.HealthCheck;
+import dev.botops.monitor.MetricHistory;
+import dev.botops.monitor.MonitorService;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.ZoneId;
@@ -33,12 +39,18 @@ public final class AppContext implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(AppContext.class);
 
     private final Settings settings;
+    private final Clock clock = Clock.systemUTC();
     private final LiveSettings liveSettings;
     private final SettingsStore settingsStore;
     private final Deque<AutoCloseable> closeables = new ArrayDeque<>();
     private EmbeddedPostgresServer embedded;
     private Database database;
     private String schemaVersion;
+    private AlertService alerts;
+    private DatabaseMonitor databaseMonitor;
+    private MetricHistory metricHistory;
+    private AlertRules alertRules;
+    private MonitorService monitor;
     private BotApiEmulator sandbox;
     private BotService bot;
     private MaintenanceService maintenance;
@@ -51,11 +63,15 @@ public final class AppContext implements AutoCloseable {
         this.settingsStore = new SettingsStore(file);
     }
 
-    /** Connects (starting the embedded PostgreSQL when no DATABASE_URL is set) and migrates the schema. */
+    /**
+     * Connects (starting the embedded PostgreSQL when no DATABASE_URL is set), migrates the schema and builds
+     * the services; nothing runs in the background until {@link #startBackgroundServices()}.
+     */
     public static AppContext start(Settings settings) {
         AppContext context = new AppContext(settings);
         try {
             context.startDatabase();
+            context.buildMonitoring();
             context.startMaintenance();
         } catch (RuntimeException e) {
             context.close();
@@ -80,20 +96,30 @@ public final class AppContext implements AutoCloseable {
         log.info("Connected to {} (schema version {})", target.display(), schemaVersion);
     }
 
+    /** The alert service (active alerts loaded), the monitor and its history; nothing runs until started. */
+    private void buildMonitoring() {
+        alerts = register(new AlertService(database, clock));
+        alerts.load();
+        databaseMonitor = new DatabaseMonitor(database, settings, clock);
+        metricHistory = new MetricHistory(database, settings);
+        alertRules = new AlertRules(settings);
+        monitor = register(new MonitorService(settings, databaseMonitor, metricHistory, alertRules, alerts, clock));
+    }
+
     /** Checks the retention policies (a bad one stops the start with a ConfigException) and creates partitions ahead. */
     private void startMaintenance() {
-        // TODO(lead): pass the monitor's AlertService once it is on main (failed runs raise 'maintenance-failed').
-        maintenance = register(MaintenanceService.create(database, settings, new LoggingAlertSink(), Clock.systemDefaultZone(),
+        maintenance = register(MaintenanceService.create(database, settings, alerts, Clock.systemDefaultZone(),
                 ZoneId.systemDefault()));
     }
 
     /**
      * Starts the background schedules of the dashboard and {@code serve} modes (one-shot commands such as
-     * {@code status} and {@code maintenance} never call this). The maintenance schedule runs only when
+     * {@code status} and {@code maintenance} never call this): the monitor, and the maintenance schedule when
      * {@code maintenance.scheduler-enabled}; {@code maintenance().scheduler()} starts and stops it later (for
      * example only on the instance holding the bot lease).
      */
     public void startBackgroundServices() {
+        monitor.start();
         if (settings.flag(ConfigKey.MAINTENANCE_SCHEDULER_ENABLED)) {
             maintenance.scheduler().start();
         }
@@ -121,6 +147,10 @@ public final class AppContext implements AutoCloseable {
             config = BotConfig.from(settings, new BotToken(tokenText), settings.string(ConfigKey.BOT_API_URL));
         }
         bot = register(new BotService(config, database, alerts));
+        // Admin chats hear about every alert the app raises; the listener goes before the bot stops.
+        AlertListener adminAlerts = bot.adminAlerts();
+        this.alerts.addListener(adminAlerts);
+        register(() -> this.alerts.removeListener(adminAlerts));
         bot.start();
         return bot;
     }
@@ -160,6 +190,25 @@ public final class AppContext implements AutoCloseable {
 
     public String schemaVersion() {
         return schemaVersion;
+    }
+
+    /** Where every part raises and resolves alerts. */
+    public AlertService alerts() {
+        return alerts;
+    }
+
+    /** The running monitor: cached snapshots, history, forecast. */
+    public MonitorService monitor() {
+        return monitor;
+    }
+
+    public MetricHistory metricHistory() {
+        return metricHistory;
+    }
+
+    /** A one-shot health check that records nothing ({@code botops status}). */
+    public HealthCheck healthCheck() {
+        return new HealthCheck(databaseMonitor, metricHistory, alertRules, alerts, clock);
     }
 
     /** Retention cleanup, VACUUM, the maintenance schedule and the run log. */

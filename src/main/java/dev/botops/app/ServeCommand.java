@@ -1,6 +1,5 @@
 package dev.botops.app;
 
-import dev.botops.bot.LoggingAlertSink;
 import dev.botops.config.ConfigKey;
 import dev.botops.db.DatabaseException;
 import java.util.concurrent.Callable;
@@ -38,8 +37,7 @@ public final class ServeCommand implements Callable<Integer> {
         shutdown.started(context);
         context.startBackgroundServices();
         if (settings.flag(ConfigKey.BOT_ENABLED)) {
-            // The monitor's alert service replaces this sink when it is wired in.
-            context.startBot(new LoggingAlertSink());
+            context.startBot(context.alerts());
         }
         log.info("BotOps Console {} serving; connected to {}; logs in {}", VersionProvider.version(),
                 context.database().target().display(), settings.logDir());
