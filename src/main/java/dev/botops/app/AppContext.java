@@ -4,6 +4,8 @@ import dev.botops.bot.BotConfig;
 import dev.botops.bot.BotService;
 import dev.botops.bot.Sandbox;
 import dev.botops.bot.emulator.BotApiEmulator;
+import dev.botops.bot.lease.LeaseHolder;
+import dev.botops.bot.lease.LeaseListener;
 import dev.botops.bot.telegram.BotToken;
 import dev.botops.config.ConfigKey;
 import dev.botops.config.LiveSettings;
@@ -113,14 +115,31 @@ public final class AppContext implements AutoCloseable {
     }
 
     /**
-     * Starts the background schedules of the dashboard and {@code serve} modes (one-shot commands such as
-     * {@code status} and {@code maintenance} never call this): the monitor, and the maintenance schedule when
-     * {@code maintenance.scheduler-enabled}; {@code maintenance().scheduler()} starts and stops it later (for
-     * example only on the instance holding the bot lease).
+     * Starts the background services of the dashboard and {@code serve} modes (one-shot commands such as
+     * {@code status} and {@code maintenance} never call this): the monitor, the bot when {@code bot.enabled},
+     * and the maintenance schedule when {@code maintenance.scheduler-enabled}. With the bot enabled, the
+     * schedule runs only on the instance that holds the bot lease, so several instances on one database run
+     * one schedule (the advisory lock of a run still guards against overlaps during a hand-over).
      */
     public void startBackgroundServices() {
         monitor.start();
-        if (settings.flag(ConfigKey.MAINTENANCE_SCHEDULER_ENABLED)) {
+        boolean scheduled = settings.flag(ConfigKey.MAINTENANCE_SCHEDULER_ENABLED);
+        if (settings.flag(ConfigKey.BOT_ENABLED)) {
+            BotService started = startBot(alerts);
+            if (scheduled) {
+                started.addLeaseListener(new LeaseListener() {
+                    @Override
+                    public void becameActive() {
+                        maintenance.scheduler().start();
+                    }
+
+                    @Override
+                    public void becameStandby(Optional<LeaseHolder> activeHolder) {
+                        maintenance.scheduler().stop();
+                    }
+                });
+            }
+        } else if (scheduled) {
             maintenance.scheduler().start();
         }
     }

@@ -1,6 +1,5 @@
 package dev.botops.app;
 
-import dev.botops.config.ConfigKey;
 import dev.botops.db.DatabaseException;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
@@ -36,9 +35,6 @@ public final class ServeCommand implements Callable<Integer> {
         }
         shutdown.started(context);
         context.startBackgroundServices();
-        if (settings.flag(ConfigKey.BOT_ENABLED)) {
-            context.startBot(context.alerts());
-        }
         log.info("BotOps Console {} serving; connected to {}; logs in {}", VersionProvider.version(),
                 context.database().target().display(), settings.logDir());
         shutdown.awaitStopped();
