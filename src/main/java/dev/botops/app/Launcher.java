@@ -3,7 +3,6 @@ package dev.botops.app;
 import dev.botops.config.AppPaths;
 import dev.botops.config.ConfigException;
 import java.nio.file.Path;
-import java.util.Map;
 import picocli.CommandLine;
 
 /**
@@ -22,7 +21,7 @@ public final class Launcher {
 
     /** Runs the command line and returns the exit code (separate from main for tests). */
     public static int run(String... args) {
-        prepareLogDirectory();
+        prepareLogging(args);
         CommandLine cli = commandLine();
         return cli.execute(args);
     }
@@ -39,14 +38,36 @@ public final class Launcher {
         return cli;
     }
 
-    /** Logback reads {@code botops.log.dir} when it starts, so it is set before the first logger is made. */
-    private static void prepareLogDirectory() {
-        if (System.getProperty("botops.log.dir") != null) {
-            return;
+    /**
+     * Logback reads {@code botops.log.dir} and {@code botops.log.console} when it starts, so they are set
+     * before the first logger is made, from a throw-away parse of the same arguments: the log directory
+     * follows the configured data directory (file, environment or {@code --set app.data-dir}), and
+     * {@code serve} logs to stdout (what systemd's journal and container log collectors read) while the
+     * other commands keep stdout for their own output.
+     */
+    private static void prepareLogging(String[] args) {
+        BotOpsCommand probe = new BotOpsCommand();
+        String command = "";
+        try {
+            CommandLine.ParseResult parsed = new CommandLine(probe).parseArgs(args);
+            command = parsed.hasSubcommand() ? parsed.subcommand().commandSpec().name() : "";
+        } catch (CommandLine.ParameterException e) {
+            // execute() reports the usage error; logging just takes its defaults.
         }
-        Map<String, String> env = System.getenv();
-        String dataDir = env.get("BOTOPS_DATA_DIR");
-        Path base = dataDir != null && !dataDir.isBlank() ? Path.of(dataDir) : AppPaths.defaultDataDir(env);
-        System.setProperty("botops.log.dir", base.resolve("logs").toString());
+        if (System.getProperty("botops.log.dir") == null) {
+            System.setProperty("botops.log.dir", logDirectory(probe.options).toString());
+        }
+        if (System.getProperty("botops.log.console") == null && command.equals("serve")) {
+            System.setProperty("botops.log.console", "System.out");
+        }
+    }
+
+    private static Path logDirectory(GlobalOptions options) {
+        try {
+            return options.load().logDir();
+        } catch (RuntimeException e) {
+            // Bad configuration: the command itself reports it (exit code 2); log to the default place meanwhile.
+            return AppPaths.defaultDataDir(System.getenv()).resolve("logs");
+        }
     }
 }

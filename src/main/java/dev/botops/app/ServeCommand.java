@@ -1,13 +1,16 @@
 package dev.botops.app;
 
+import dev.botops.db.DatabaseException;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ParentCommand;
 
-/** {@code botops serve}: every service without a screen, until SIGTERM or Ctrl-C. */
+/**
+ * {@code botops serve}: every service without a screen, logging to stdout and the log directory, until
+ * SIGTERM or Ctrl-C; then it stops the services in order and exits with status 0 (see {@link ServeShutdown}).
+ */
 @Command(name = "serve", mixinStandardHelpOptions = true, description = "Run the services without a screen (for servers).")
 public final class ServeCommand implements Callable<Integer> {
     @ParentCommand
@@ -16,15 +19,25 @@ public final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         Logger log = LoggerFactory.getLogger(ServeCommand.class);
-        AppContext context = AppContext.start(parent.options.load());
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            log.info("Stopping (signal received)");
-            context.close();
-            stopped.countDown();
-        }, "botops-shutdown"));
-        log.info("BotOps Console serving; connected to {}", context.database().target().display());
-        stopped.await();
+        var settings = parent.options.load();
+        ServeShutdown shutdown = ServeShutdown.install();
+        AppContext context;
+        try {
+            context = AppContext.start(settings);
+        } catch (DatabaseException e) {
+            // A plain message and a non-zero exit, so systemd's Restart=on-failure tries again later.
+            shutdown.startFailed();
+            log.error("Cannot serve: {}", e.getMessage());
+            return StatusCommand.EXIT_UNREACHABLE;
+        } catch (RuntimeException e) {
+            shutdown.startFailed();
+            throw e;
+        }
+        shutdown.started(context);
+        context.startBackgroundServices();
+        log.info("BotOps Console {} serving; connected to {}; logs in {}", VersionProvider.version(),
+                context.database().target().display(), settings.logDir());
+        shutdown.awaitStopped();
         return 0;
     }
 }

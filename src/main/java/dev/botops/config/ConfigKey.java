@@ -57,6 +57,9 @@ public enum ConfigKey {
             ValueType.duration(Duration.ofSeconds(1), Duration.ofDays(1)), Secrecy.PLAIN),
     FORECAST_WINDOW("monitor.forecast-window", null, "7d", "Window of history used for the days-until-full forecast.",
             ValueType.duration(Duration.ofMinutes(1), Duration.ofDays(365)), Secrecy.PLAIN),
+    MONITOR_HISTORY_RETENTION("monitor.history-retention", null, "90d",
+            "Persisted monitor history (samples, daily table sizes, resolved alerts) older than this is deleted by the monitor itself.",
+            ValueType.duration(Duration.ofHours(1), Duration.ofDays(3650)), Secrecy.PLAIN),
 
     // --- alerts ---------------------------------------------------------------------------------
     ALERT_STORAGE_WARNING("alerts.storage.warning", null, "80", "Storage used (% of quota) that raises a warning.", ValueType.percent(), Secrecy.PLAIN),
@@ -90,6 +93,8 @@ public enum ConfigKey {
             ValueType.duration(Duration.ofMillis(5), Duration.ofSeconds(10)), Secrecy.PLAIN),
     MAINTENANCE_ARCHIVE_DIR("maintenance.archive-dir", null, "", "Where archived rows are written. Empty: <data dir>/archive.",
             ValueType.string(), Secrecy.PLAIN),
+    MAINTENANCE_PARTITIONS_AHEAD("maintenance.partitions-ahead", null, "7", "Days of daily partitions created ahead for the partitioned tables.",
+            ValueType.integer(1, 366), Secrecy.PLAIN),
     MAINTENANCE_SCHEDULER_ENABLED("maintenance.scheduler-enabled", null, "true", "Run the maintenance schedule in dashboard and serve modes.",
             ValueType.bool(), Secrecy.PLAIN),
 

@@ -67,6 +67,12 @@ public final class Settings {
                     "Invalid value for " + ConfigKey.IDLE_TIMEOUT.property() + ": '" + raw.get(ConfigKey.IDLE_TIMEOUT)
                             + "'. It must be shorter than " + ConfigKey.MAX_LIFETIME.property() + " (" + raw.get(ConfigKey.MAX_LIFETIME) + ").");
         }
+        if (duration(ConfigKey.MONITOR_HISTORY_RETENTION).compareTo(duration(ConfigKey.FORECAST_WINDOW)) < 0) {
+            throw new ConfigException(ConfigKey.MONITOR_HISTORY_RETENTION.property(),
+                    "Invalid value for " + ConfigKey.MONITOR_HISTORY_RETENTION.property() + ": '" + raw.get(ConfigKey.MONITOR_HISTORY_RETENTION)
+                            + "'. It must be at least " + ConfigKey.FORECAST_WINDOW.property() + " (" + raw.get(ConfigKey.FORECAST_WINDOW)
+                            + "): the forecast reads that much history.");
+        }
         if (string(ConfigKey.HTTP_BIND).isEmpty()) {
             throw ConfigException.invalid(ConfigKey.HTTP_BIND.property(), "", "An IP address or host name such as 127.0.0.1.");
         }

@@ -2,6 +2,7 @@ package dev.botops.ui;
 
 import dev.botops.app.AppContext;
 import dev.botops.config.Settings;
+import dev.botops.ui.common.FxTaskExecutor;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 import javafx.application.Platform;
@@ -37,16 +38,16 @@ public final class DashboardLauncher {
             }
         }, "botops-shutdown"));
         Platform.setImplicitExit(false);
+        FxTaskExecutor tasks = new FxTaskExecutor(2);
         Platform.startup(() -> {
             Label title = new Label("BotOps Console");
             title.setStyle("-fx-font-size: 20px; -fx-font-weight: bold;");
-            Label database = new Label("Database: connecting…");
-            Label schema = new Label("Schema version: …");
-            Label status = new Label("Starting services…");
-            VBox root = new VBox(10, title, database, schema, status);
+            Label status = new Label("Starting services (the first start initialises the embedded database)…");
+            VBox root = new VBox(10, title, status);
             root.setPadding(new Insets(20));
             Stage stage = new Stage();
             stage.setTitle("BotOps Console");
+            AppIcons.applyTo(stage);
             stage.setScene(new Scene(root, 720, 420));
             stage.setOnCloseRequest(e -> {
                 status.setText("Stopping services…");
@@ -70,12 +71,13 @@ public final class DashboardLauncher {
                         ctx.close();
                         return;
                     }
-                    String target = ctx.database().target().display();
-                    String version = ctx.schemaVersion();
+                    ctx.startBackgroundServices();
                     Platform.runLater(() -> {
-                        database.setText("Database: " + target);
-                        schema.setText("Schema version: " + version);
-                        status.setText("Running");
+                        Dashboard dashboard = new Dashboard(ctx, tasks);
+                        stage.getScene().setRoot(dashboard.root());
+                        stage.setWidth(1280);
+                        stage.setHeight(820);
+                        stage.centerOnScreen();
                     });
                 } catch (RuntimeException e) {
                     log.error("Start failed: {}", e.getMessage(), e);
@@ -90,6 +92,7 @@ public final class DashboardLauncher {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        tasks.close();
         Platform.exit();
         return 0;
     }

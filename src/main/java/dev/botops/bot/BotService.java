@@ -1,0 +1,202 @@
+package dev.botops.bot;
+
+import dev.botops.bot.lease.InstanceLease;
+import dev.botops.bot.lease.LeaseHolder;
+import dev.botops.bot.lease.LeaseKeeper;
+import dev.botops.bot.lease.LeaseListener;
+import dev.botops.bot.telegram.TelegramGateway;
+import dev.botops.bot.trading.MarketSimulator;
+import dev.botops.bot.trading.TradingCommands;
+import dev.botops.bot.trading.UpdateProcessor;
+import dev.botops.db.Database;
+import dev.botops.monitor.AlertListener;
+import dev.botops.monitor.AlertSink;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Telegram bot as one service: it stands by until this instance holds the bot's lease, then checks for
+ * a webhook, polls, answers users, ticks the market and notifies admins; it steps down when the lease is
+ * lost and stops gracefully (offset confirmed, lease released) when closed.
+ */
+public final class BotService implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(BotService.class);
+    private static final Duration STOP_WAIT = Duration.ofSeconds(4);
+
+    private final BotConfig config;
+    private final AlertSink alerts;
+    private final BotCounters counters = new BotCounters();
+    private final StatusBoard board;
+    private final TelegramGateway gateway;
+    private final OutgoingSender sender;
+    private final MarketSimulator market;
+    private final UpdateProcessor processor;
+    private final BotOffsets offsets;
+    private final AdminAlertNotifier adminAlerts;
+    private final ExecutorService workers;
+    private final LeaseKeeper leaseKeeper;
+    private final AnsweredUpdates answered = new AnsweredUpdates();
+    private PollingLoop loop;
+    private boolean conflictAlertRaised;
+    private boolean closed;
+
+    public BotService(BotConfig config, Database db, AlertSink alerts) {
+        this.config = config;
+        this.alerts = alerts;
+        this.board = new StatusBoard(counters, config.token().sandbox());
+        this.gateway = new TelegramGateway(config.token(), config.apiUrl(), config.pollTimeout());
+        this.sender = new OutgoingSender(gateway, config.sendLimits(), counters);
+        this.market = new MarketSimulator(db, config.marketSeed(), config.marketTick());
+        this.processor = new UpdateProcessor(db, new TradingCommands(market, config.startingBalance(), () -> board.snapshot().botUsername()));
+        this.offsets = new BotOffsets(db, "bot:" + config.token().id());
+        this.adminAlerts = new AdminAlertNotifier(sender, config.adminChats(), config.alerts());
+        // Leave connections for the lease heartbeat, the market and the rest of the app.
+        int workerCount = Math.max(1, db.poolSize() - 2);
+        this.workers = Executors.newFixedThreadPool(workerCount, BotThreads.named("bot-worker", true));
+        String holderId = config.instanceName() + "/" + UUID.randomUUID().toString().substring(0, 8);
+        InstanceLease lease = new InstanceLease(db, "bot:" + config.token().id(), holderId, hostName(),
+                ProcessHandle.current().pid(), config.leaseTtl());
+        this.leaseKeeper = new LeaseKeeper(lease);
+        leaseKeeper.addListener(new LeaseListener() {
+            @Override
+            public void becameActive() {
+                activate();
+            }
+
+            @Override
+            public void becameStandby(Optional<LeaseHolder> activeHolder) {
+                standBy(activeHolder);
+            }
+        });
+    }
+
+    private static String hostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return "localhost";
+        }
+    }
+
+    /** Starts competing for the lease; the bot polls once this instance holds it. */
+    public synchronized void start() {
+        if (closed) {
+            throw new IllegalStateException("The bot service is closed");
+        }
+        board.set(BotState.STANDBY, "Waiting for the bot lease");
+        leaseKeeper.start();
+    }
+
+    /** The bot's state and counters now. */
+    public BotStatus status() {
+        return board.snapshot();
+    }
+
+    /** Told about every change of state (on a bot thread). */
+    public void addStatusListener(Consumer<BotStatus> listener) {
+        board.addListener(listener);
+    }
+
+    /** Told when this instance becomes active or standby: the maintenance scheduler follows the lease. */
+    public void addLeaseListener(LeaseListener listener) {
+        leaseKeeper.addListener(listener);
+    }
+
+    /** Register with the alert service: sends alerts to the admin chats. */
+    public AlertListener adminAlerts() {
+        return adminAlerts;
+    }
+
+    /** The id of this instance in the lease table. */
+    public String holderId() {
+        return leaseKeeper.lease().holderId();
+    }
+
+    /** Operator action: after a conflict (409 storm, refused webhook, bad token), try polling again. */
+    public synchronized void retry() {
+        if (closed || !leaseKeeper.active() || board.state() != BotState.CONFLICT) {
+            return;
+        }
+        log.info("Operator asked the bot to retry polling");
+        // The loop that hit the conflict is ending (confirming its offset); let it finish first.
+        stopLoop();
+        startLoop();
+    }
+
+    private synchronized void activate() {
+        if (closed) {
+            return;
+        }
+        board.holder(leaseKeeper.lastKnownHolder());
+        adminAlerts.setActive(true);
+        market.startTicking();
+        startLoop();
+    }
+
+    private void startLoop() {
+        if (loop != null) {
+            conflictAlertRaised = loop.conflictAlertRaised();
+        }
+        board.set(BotState.POLLING, "Starting to poll");
+        loop = new PollingLoop(config, gateway, processor, sender, offsets, board, counters, alerts, workers, answered,
+                conflictAlertRaised);
+        loop.start();
+    }
+
+    private synchronized void standBy(Optional<LeaseHolder> activeHolder) {
+        stopLoop();
+        market.stopTicking();
+        adminAlerts.setActive(false);
+        board.holder(activeHolder);
+        if (closed) {
+            board.set(BotState.STOPPED, "Stopped");
+        } else {
+            board.set(BotState.STANDBY, activeHolder.map(h -> "Another instance is active: " + h.holderId() + " on " + h.host())
+                    .orElse("The lease could not be renewed; standing by"));
+        }
+    }
+
+    private void stopLoop() {
+        if (loop != null) {
+            loop.stop(STOP_WAIT);
+            conflictAlertRaised = loop.conflictAlertRaised();
+            loop = null;
+        }
+    }
+
+    /**
+     * Stops gracefully: an open long poll is aborted at once, the batch in hand finishes, the offset is
+     * stored and confirmed, the lease is released (a standby takes over at once), queued replies get a short
+     * drain. Safe to call twice.
+     */
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        long started = System.nanoTime();
+        leaseKeeper.close();
+        synchronized (this) {
+            stopLoop();
+            board.set(BotState.STOPPED, "Stopped");
+        }
+        adminAlerts.close();
+        sender.close(Duration.ofSeconds(1));
+        market.close();
+        BotThreads.shutdown(workers, Duration.ofSeconds(2), "The bot workers");
+        gateway.close();
+        log.info("Bot stopped in {} ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+    }
+}

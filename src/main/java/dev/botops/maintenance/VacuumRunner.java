@@ -1,0 +1,117 @@
+package dev.botops.maintenance;
+
+import dev.botops.config.Sizes;
+import dev.botops.db.Database;
+import dev.botops.db.Work;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs VACUUM outside any transaction (PostgreSQL refuses it inside one): each table on an autocommit
+ * connection via {@link Database#once}, never retried, because a half-done VACUUM is simply run again.
+ * VACUUM FULL rewrites the table under an ACCESS EXCLUSIVE lock and needs room for the copy, so it is
+ * refused when the free quota is smaller than the table.
+ */
+final class VacuumRunner {
+    private static final Logger log = LoggerFactory.getLogger(VacuumRunner.class);
+
+    private final Database db;
+    private final long quotaBytes;
+
+    VacuumRunner(Database db, long quotaBytes) {
+        this.db = db;
+        this.quotaBytes = quotaBytes;
+    }
+
+    /** Tables whose dead rows call for VACUUM: at least {@code percent} dead and at least {@code minBytes} big. */
+    List<TableRef> tablesNeedingVacuum(double percent, long minBytes) {
+        return db.withConnection(Work.MAINTENANCE, c -> {
+            List<TableRef> result = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT schemaname, relname FROM pg_stat_user_tables "
+                    + "WHERE n_dead_tup > 0 AND n_dead_tup * 100.0 >= ? * (n_live_tup + n_dead_tup) "
+                    + "AND pg_total_relation_size(relid) >= ? ORDER BY n_dead_tup DESC")) {
+                ps.setDouble(1, percent);
+                ps.setLong(2, minBytes);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        result.add(new TableRef(rs.getString(1), rs.getString(2)));
+                    }
+                }
+            }
+            return result;
+        });
+    }
+
+    /** Resolves a table name as SQL would (search path, quoting); throws IllegalArgumentException when it does not exist. */
+    TableRef resolve(String name) {
+        return db.withConnection(Work.MAINTENANCE, c -> Catalog.relation(c, name)
+                .filter(r -> r.kind() == 'r' || r.kind() == 'p' || r.kind() == 'm')
+                .map(Catalog.Relation::table)
+                .orElseThrow(() -> new IllegalArgumentException("No table named '" + name + "' in the database.")));
+    }
+
+    VacuumReport vacuum(List<TableRef> tables, boolean analyze, boolean full, RunControl control) {
+        long dbBefore = db.withConnection(Work.MAINTENANCE, Catalog::databaseBytes);
+        List<VacuumReport.TableVacuum> results = new ArrayList<>();
+        for (TableRef table : tables) {
+            if (control.stopReason(Duration.ZERO) != null) {
+                break;
+            }
+            results.add(vacuumOne(table, analyze, full));
+        }
+        long dbAfter = db.withConnection(Work.MAINTENANCE, Catalog::databaseBytes);
+        return new VacuumReport(dbBefore, dbAfter, results);
+    }
+
+    private VacuumReport.TableVacuum vacuumOne(TableRef table, boolean analyze, boolean full) {
+        long[] before = db.withConnection(Work.MAINTENANCE, c -> stats(c, table));
+        if (full) {
+            long free = quotaBytes - before[2];
+            if (free < before[0]) {
+                String reason = "VACUUM FULL of " + table + " refused: it rewrites the table and needs room for a copy of "
+                        + Sizes.format(before[0]) + ", but only " + Sizes.format(Math.max(0, free)) + " of the "
+                        + Sizes.format(quotaBytes) + " quota is free. Run a plain VACUUM, drop partitions, or raise the quota first.";
+                log.warn(reason);
+                return new VacuumReport.TableVacuum(table.display(), true, before[0], before[0], before[1], before[1], 0, reason, null);
+            }
+        }
+        String options = full ? (analyze ? "(FULL, ANALYZE)" : "(FULL)") : (analyze ? "(ANALYZE)" : "");
+        String error = null;
+        try {
+            db.once(Work.VACUUM, c -> {
+                // Pool connections are in autocommit mode: VACUUM runs as its own statement, outside a transaction block.
+                c.createStatement().execute("VACUUM " + options + " " + table.quoted());
+                return null;
+            });
+        } catch (RuntimeException e) {
+            error = e.getMessage();
+            log.warn("VACUUM of {} failed: {}", table, e.getMessage());
+        }
+        long[] after = db.withConnection(Work.MAINTENANCE, c -> stats(c, table));
+        long cleared = Math.max(0, before[1] - after[1]);
+        long rowsBefore = Math.max(1, before[3] + before[1]);
+        long reusable = full ? 0 : Math.max(0, before[0] * cleared / rowsBefore);
+        return new VacuumReport.TableVacuum(table.display(), full, before[0], after[0], before[1], after[1], reusable, null, error);
+    }
+
+    /** {table bytes, dead rows, database bytes, live rows}; the counts summed over partitions. */
+    private static long[] stats(Connection c, TableRef table) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT coalesce(sum(pg_total_relation_size(t.relid)), 0), "
+                + "coalesce(sum(s.n_dead_tup), 0), pg_database_size(current_database()), coalesce(sum(s.n_live_tup), 0) "
+                + "FROM " + Catalog.TREE + " t LEFT JOIN pg_stat_user_tables s ON s.relid = t.relid")) {
+            ps.setString(1, table.quoted());
+            ps.setString(2, table.quoted());
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4)};
+            }
+        }
+    }
+}

@@ -1,0 +1,46 @@
+package dev.botops.ui.common;
+
+import dev.botops.config.Sizes;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+
+/** How figures are written on screen, in one place so every screen says the same thing the same way. */
+public final class Formats {
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneId.systemDefault());
+
+    private Formats() {
+    }
+
+    public static String bytes(long bytes) {
+        return Sizes.format(bytes);
+    }
+
+    public static String percent(double value) {
+        return String.format(Locale.ROOT, "%.1f %%", value);
+    }
+
+    public static String time(Instant instant) {
+        return instant == null ? "—" : TIME.format(instant);
+    }
+
+    /** "3 d 4 h", "5 min", "12 s": the two largest units. */
+    public static String age(Duration d) {
+        if (d == null) {
+            return "—";
+        }
+        long s = Math.max(0, d.getSeconds());
+        if (s >= 86_400) {
+            return s / 86_400 + " d " + (s % 86_400) / 3600 + " h";
+        }
+        if (s >= 3600) {
+            return s / 3600 + " h " + (s % 3600) / 60 + " min";
+        }
+        if (s >= 60) {
+            return s / 60 + " min";
+        }
+        return s + " s";
+    }
+}

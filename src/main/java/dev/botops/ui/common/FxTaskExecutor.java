@@ -1,0 +1,72 @@
+package dev.botops.ui.common;
+
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import javafx.application.Platform;
+import javafx.concurrent.Task;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Runs view-model work as JavaFX {@link Task}s on a small pool of named daemon threads. */
+public final class FxTaskExecutor implements TaskExecutor, AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(FxTaskExecutor.class);
+
+    private final ExecutorService pool;
+
+    public FxTaskExecutor(int threads) {
+        AtomicInteger counter = new AtomicInteger();
+        this.pool = Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "botops-ui-task-" + counter.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    @Override
+    public <T> void run(String name, Callable<T> call, Consumer<T> onSuccess, Consumer<Throwable> onFailure) {
+        Task<T> task = new Task<>() {
+            @Override
+            protected T call() throws Exception {
+                return call.call();
+            }
+
+            @Override
+            protected void succeeded() {
+                onSuccess.accept(getValue());
+            }
+
+            @Override
+            protected void failed() {
+                Throwable error = getException();
+                log.warn("{} failed: {}", name, error.getMessage());
+                onFailure.accept(error);
+            }
+        };
+        pool.execute(task);
+    }
+
+    /** Runs on the FX thread now if already there, else later. */
+    public static void onFx(Runnable action) {
+        if (Platform.isFxApplicationThread()) {
+            action.run();
+        } else {
+            Platform.runLater(action);
+        }
+    }
+
+    @Override
+    public void close() {
+        pool.shutdownNow();
+        try {
+            if (!pool.awaitTermination(3, TimeUnit.SECONDS)) {
+                log.warn("UI background tasks did not stop within 3 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

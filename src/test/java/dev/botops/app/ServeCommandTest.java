@@ -1,0 +1,124 @@
+package dev.botops.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.botops.testing.PostgresExtension;
+import dev.botops.testing.TestDatabase;
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code botops serve} as a server runs it: a child JVM with the production logging set-up (the test
+ * classes, and so logback-test.xml, are left off its class path), stopped with SIGTERM.
+ *
+ * <p>Still to come with the http and bot features (issue 8, acceptance 2): the child answers {@code /health}
+ * (it already gets {@code http.port=0}; read the bound port from its log) and confirms the bot's offset
+ * before it exits.
+ */
+@ExtendWith(PostgresExtension.class)
+class ServeCommandTest {
+    private static final Duration STOP_WITHIN = Duration.ofSeconds(10);
+    private static final Duration START_WITHIN = Duration.ofSeconds(90);
+
+    @TempDir
+    Path work;
+
+    private Process process;
+
+    @AfterEach
+    void killLeftover() throws InterruptedException {
+        if (process != null && process.isAlive()) {
+            process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void serveStopsOnSigtermAndExitsWithStatus0Within10Seconds(TestDatabase db) throws Exception {
+        startServe("--set", "database.url=" + db.databaseUrl());
+        awaitServing();
+
+        process.destroy(); // SIGTERM on Linux and macOS
+
+        assertThat(process.waitFor(STOP_WITHIN.toSeconds(), TimeUnit.SECONDS)).as("exited within %s", STOP_WITHIN).isTrue();
+        assertThat(process.exitValue()).as("exit code; stdout:%n%s", output()).isZero();
+        assertThat(output()).contains("Stopping: signal received").contains("Stopped cleanly");
+    }
+
+    @Test
+    void serveLogsToStdoutAndToTheLogFileInTheDataDirectory(TestDatabase db) throws Exception {
+        startServe("--set", "database.url=" + db.databaseUrl());
+        awaitServing();
+
+        Path logFile = work.resolve("data").resolve("logs").resolve("botops.log");
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(logFile).exists().content(StandardCharsets.UTF_8).contains("serving; connected to"));
+        assertThat(output()).contains("logs in " + logFile.getParent());
+    }
+
+    @Test
+    void serveOnTheEmbeddedDefaultStopsItsPostgresOnSigterm() throws Exception {
+        startServe("--set", "database.url=");
+        awaitServing();
+        Path pgData = work.resolve("data").resolve("pgdata");
+        assertThat(pgData.resolve("postmaster.pid")).exists();
+
+        process.destroy();
+
+        assertThat(process.waitFor(STOP_WITHIN.toSeconds(), TimeUnit.SECONDS)).as("exited within %s", STOP_WITHIN).isTrue();
+        assertThat(process.exitValue()).as("exit code; stdout:%n%s", output()).isZero();
+        assertThat(pgData.resolve("postmaster.pid")).as("embedded PostgreSQL stopped").doesNotExist();
+    }
+
+    @Test
+    void serveExitsWith3AndAPlainMessageWhenTheDatabaseIsUnreachable() throws Exception {
+        startServe("--set", "database.url=postgres://bot:hunter2@127.0.0.1:1/db",
+                "--set", "database.retry.max-attempts=2", "--set", "database.retry.max-duration=2s",
+                "--set", "database.connect-timeout=1s");
+
+        assertThat(process.waitFor(START_WITHIN.toSeconds(), TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).isEqualTo(StatusCommand.EXIT_UNREACHABLE);
+        assertThat(output()).contains("Cannot serve").doesNotContain("hunter2");
+    }
+
+    private void startServe(String... settings) throws IOException {
+        String classPath = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+                .filter(entry -> !entry.endsWith("test-classes"))
+                .collect(Collectors.joining(File.pathSeparator));
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", classPath, Launcher.class.getName(), "serve",
+                "--set", "app.data-dir=" + work.resolve("data"), "--set", "http.port=0"));
+        command.addAll(List.of(settings));
+        // Files rather than pipes: Process.destroy() closes the pipes, and the lines written while stopping matter.
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .redirectOutput(work.resolve("stdout.txt").toFile())
+                .redirectError(work.resolve("stderr.txt").toFile());
+        builder.environment().keySet().removeIf(name -> name.equals("DATABASE_URL") || name.startsWith("BOTOPS_"));
+        process = builder.start();
+    }
+
+    private void awaitServing() {
+        await().atMost(START_WITHIN)
+                .failFast("serve exited early", () -> !process.isAlive())
+                .until(() -> output().contains(" serving; "));
+    }
+
+    /** What the child wrote to stdout so far. */
+    private String output() throws IOException {
+        return Files.readString(work.resolve("stdout.txt"), StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,170 @@
+package dev.botops.bot.emulator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.botops.bot.telegram.BotApiException;
+import dev.botops.bot.telegram.BotToken;
+import dev.botops.bot.telegram.TelegramGateway;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.telegram.telegrambots.meta.api.objects.Update;
+
+/** The emulator, driven by the real TelegramBots client. */
+class BotApiEmulatorTest {
+    private static final BotToken TOKEN = new BotToken("123456:test-token-for-the-emulator-000000000");
+
+    private BotApiEmulator emulator;
+    private TelegramGateway gateway;
+
+    @BeforeEach
+    void start() {
+        emulator = BotApiEmulator.start(TOKEN.value());
+        gateway = new TelegramGateway(TOKEN, emulator.baseUrl(), Duration.ofSeconds(5));
+    }
+
+    @AfterEach
+    void stop() {
+        gateway.close();
+        emulator.close();
+    }
+
+    @Test
+    void getMeAnswersWithTheBotsIdentity() throws Exception {
+        assertThat(gateway.getMe().getUserName()).isEqualTo("botops_sandbox_bot");
+    }
+
+    @Test
+    void aWrongTokenIsUnauthorized() {
+        try (TelegramGateway wrong = new TelegramGateway(new BotToken("999:wrong"), emulator.baseUrl(), Duration.ofSeconds(5))) {
+            assertThatThrownBy(wrong::getMe).isInstanceOf(BotApiException.class)
+                    .satisfies(e -> assertThat(((BotApiException) e).kind()).isEqualTo(BotApiException.Kind.UNAUTHORIZED));
+        }
+    }
+
+    @Test
+    void longPollReturnsAsSoonAsAUserWrites() throws Exception {
+        CompletableFuture<List<Update>> poll = CompletableFuture.supplyAsync(() -> poll(0, 30));
+        org.awaitility.Awaitility.await().until(() -> emulator.openPolls() == 1);
+        long id = emulator.post(UserMessage.privateChat(42, "Ada", "/start"));
+        List<Update> updates = poll.get(5, TimeUnit.SECONDS);
+        assertThat(updates).extracting(u -> (long) u.getUpdateId()).containsExactly(id);
+        assertThat(updates.get(0).getMessage().getText()).isEqualTo("/start");
+        assertThat(updates.get(0).getMessage().getFrom().getId()).isEqualTo(42L);
+    }
+
+    @Test
+    void anOffsetConfirmsEverythingBelowIt() throws Exception {
+        List<Long> ids = emulator.postAll(List.of(UserMessage.privateChat(1, "A", "one"), UserMessage.privateChat(1, "A", "two"),
+                UserMessage.privateChat(1, "A", "three")));
+        assertThat(poll(0, 0)).hasSize(3);
+        assertThat(gateway.getUpdates(ids.get(1), 1, Duration.ZERO)).extracting(u -> (long) u.getUpdateId()).containsExactly(ids.get(1));
+        assertThat(emulator.pendingUpdates()).isEqualTo(2);
+        assertThat(emulator.confirmedBelow()).isEqualTo(ids.get(1));
+    }
+
+    @Test
+    void aSecondPollerTerminatesTheFirstWith409() throws Exception {
+        CompletableFuture<BotApiException> first = CompletableFuture.supplyAsync(() -> failureOf(() -> gateway.getUpdates(0, 100, Duration.ofSeconds(10))));
+        org.awaitility.Awaitility.await().until(() -> emulator.openPolls() == 1);
+        try (TelegramGateway other = new TelegramGateway(TOKEN, emulator.baseUrl(), Duration.ofSeconds(5))) {
+            CompletableFuture.runAsync(() -> failureOf(() -> other.getUpdates(0, 100, Duration.ofSeconds(1))));
+            assertThat(first.get(5, TimeUnit.SECONDS).kind()).isEqualTo(BotApiException.Kind.CONFLICT);
+        }
+    }
+
+    @Test
+    void getUpdatesConflictsWhileAWebhookIsSet() throws Exception {
+        emulator.setWebhookUrl("https://example.invalid/hook");
+        assertThat(gateway.webhookInfo().getUrl()).isEqualTo("https://example.invalid/hook");
+        BotApiException e = failureOf(() -> gateway.getUpdates(0, 100, Duration.ZERO));
+        assertThat(e.webhookConflict()).isTrue();
+        gateway.deleteWebhook();
+        assertThat(emulator.webhookUrl()).isEmpty();
+        assertThat(gateway.getUpdates(0, 100, Duration.ZERO)).isEmpty();
+    }
+
+    @Test
+    void sentMessagesAreVisibleOnTheUserSide() throws Exception {
+        gateway.sendMessage(42, "hello ✓").get(5, TimeUnit.SECONDS);
+        assertThat(emulator.sentTo(42)).extracting(SentMessage::text).containsExactly("hello ✓");
+    }
+
+    @Test
+    void sendingTooFastToOneChatIsAnswered429WithRetryAfter() throws Exception {
+        List<BotApiException> failures = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            try {
+                gateway.sendMessage(7, "burst " + i).get(5, TimeUnit.SECONDS);
+            } catch (ExecutionException e) {
+                failures.add((BotApiException) e.getCause());
+            }
+        }
+        assertThat(failures).isNotEmpty().allSatisfy(e -> {
+            assertThat(e.kind()).isEqualTo(BotApiException.Kind.TOO_MANY_REQUESTS);
+            assertThat(e.retryAfter()).isEqualTo(Duration.ofSeconds(1));
+        });
+        assertThat(emulator.floodRejections()).isEqualTo(failures.size());
+        assertThat(emulator.sentTo(7)).hasSize(FloodLimits.TELEGRAM.privateBurst());
+    }
+
+    @Test
+    void injectedFaultsAreClassified() {
+        emulator.inject("getUpdates", Fault.tooManyRequests(Duration.ofSeconds(3)));
+        emulator.inject("getUpdates", Fault.serverError(502));
+        emulator.inject("getUpdates", Fault.conflict());
+        BotApiException tooMany = failureOf(() -> gateway.getUpdates(0, 1, Duration.ZERO));
+        assertThat(tooMany.kind()).isEqualTo(BotApiException.Kind.TOO_MANY_REQUESTS);
+        assertThat(tooMany.retryAfter()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(failureOf(() -> gateway.getUpdates(0, 1, Duration.ZERO)).kind()).isEqualTo(BotApiException.Kind.SERVER);
+        assertThat(failureOf(() -> gateway.getUpdates(0, 1, Duration.ZERO)).kind()).isEqualTo(BotApiException.Kind.CONFLICT);
+    }
+
+    @Test
+    void aDroppedConnectionIsANetworkFailure() {
+        emulator.inject("getMe", Fault.dropConnection());
+        BotApiException e = failureOf(() -> gateway.getMe());
+        assertThat(e.kind()).isEqualTo(BotApiException.Kind.NETWORK);
+        assertThat(e.getMessage()).doesNotContain(TOKEN.value());
+    }
+
+    @Test
+    void cancelPollAbortsAnOpenLongPollAtOnce() throws Exception {
+        CompletableFuture<BotApiException> poll = CompletableFuture.supplyAsync(() -> failureOf(() -> gateway.getUpdates(0, 100, Duration.ofSeconds(30))));
+        org.awaitility.Awaitility.await().until(() -> emulator.openPolls() == 1);
+        long started = System.nanoTime();
+        gateway.cancelPoll();
+        assertThat(poll.get(5, TimeUnit.SECONDS).kind()).isEqualTo(BotApiException.Kind.CANCELLED);
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(2));
+    }
+
+    private List<Update> poll(long offset, int timeoutSeconds) {
+        try {
+            return gateway.getUpdates(offset, 100, Duration.ofSeconds(timeoutSeconds));
+        } catch (BotApiException | InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private interface Call {
+        Object run() throws Exception;
+    }
+
+    private static BotApiException failureOf(Call call) {
+        try {
+            call.run();
+        } catch (BotApiException e) {
+            return e;
+        } catch (Exception e) {
+            throw new AssertionError("expected a BotApiException", e);
+        }
+        throw new AssertionError("expected a BotApiException, the call succeeded");
+    }
+}

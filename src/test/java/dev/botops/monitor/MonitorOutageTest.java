@@ -1,0 +1,109 @@
+package dev.botops.monitor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.botops.config.Settings;
+import dev.botops.config.SettingsLoader;
+import dev.botops.db.ConnectionTarget;
+import dev.botops.db.Database;
+import dev.botops.db.Migrations;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The database goes away and comes back: a private embedded PostgreSQL this test stops and restarts. */
+class MonitorOutageTest {
+    @TempDir
+    Path dataDir;
+
+    private int port;
+    private EmbeddedPostgres server;
+    private Database db;
+    private AlertService alerts;
+    private MonitorService monitor;
+    private final List<DatabaseSnapshot.State> published = new CopyOnWriteArrayList<>();
+    private final List<String> told = new CopyOnWriteArrayList<>();
+
+    @BeforeEach
+    void startServerAndMonitor() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        server = startServer();
+        Settings settings = SettingsLoader.fromProperties(Map.of("database.connect-timeout", "1s",
+                "app.data-dir", Files.createDirectories(dataDir.resolve("app")).toString()));
+        db = new Database(settings, new ConnectionTarget("jdbc:postgresql://127.0.0.1:" + port + "/postgres", "postgres", "",
+                "outage test server", false));
+        Migrations.migrate(db);
+        alerts = new AlertService(db, Clock.systemUTC());
+        alerts.load();
+        alerts.addListener(new AlertListener() {
+            @Override
+            public void raised(Alert alert) {
+                told.add("raised " + alert.ruleId());
+            }
+
+            @Override
+            public void resolved(Alert alert) {
+                told.add("resolved " + alert.ruleId());
+            }
+        });
+        monitor = new MonitorService(settings, new DatabaseMonitor(db, settings, Clock.systemUTC()), new MetricHistory(db, settings),
+                new AlertRules(settings), alerts, Clock.systemUTC());
+        monitor.addListener(snapshot -> published.add(snapshot.state()));
+    }
+
+    private EmbeddedPostgres startServer() throws IOException {
+        return EmbeddedPostgres.builder().setDataDirectory(dataDir.resolve("pg")).setCleanDataDirectory(false).setPort(port).start();
+    }
+
+    @AfterEach
+    void stopEverything() throws IOException {
+        monitor.close();
+        db.close();
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @Test
+    void unreachableDatabaseIsOneCriticalAlertNotAStormAndItsEpisodeIsRecordedOnRecovery() throws IOException {
+        monitor.runOnce();
+        server.close();
+        server = null;
+
+        DatabaseSnapshot down = monitor.runOnce();
+        monitor.runOnce();
+
+        assertThat(down.state()).isEqualTo(DatabaseSnapshot.State.UNREACHABLE);
+        assertThat(down.error()).contains("unavailable");
+        assertThat(monitor.lastReachable()).map(DatabaseSnapshot::reachable).contains(true);
+        assertThat(alerts.active()).extracting(Alert::ruleId, Alert::severity)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(AlertRules.UNREACHABLE, Severity.CRITICAL));
+        assertThat(told).containsExactly("raised " + AlertRules.UNREACHABLE);
+
+        server = startServer();
+        DatabaseSnapshot back = monitor.runOnce();
+
+        assertThat(back.reachable()).isTrue();
+        assertThat(alerts.active()).isEmpty();
+        assertThat(told).containsExactly("raised " + AlertRules.UNREACHABLE, "resolved " + AlertRules.UNREACHABLE);
+        assertThat(published).containsExactly(DatabaseSnapshot.State.OK, DatabaseSnapshot.State.UNREACHABLE,
+                DatabaseSnapshot.State.UNREACHABLE, DatabaseSnapshot.State.OK);
+        assertThat(alerts.recent(10)).singleElement().satisfies(episode -> {
+            assertThat(episode.ruleId()).isEqualTo(AlertRules.UNREACHABLE);
+            assertThat(episode.firstSeen()).isBetween(down.takenAt(), back.takenAt());
+            assertThat(episode.resolvedAt()).isNotNull();
+        });
+    }
+}

@@ -1,0 +1,259 @@
+package dev.botops.monitor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.botops.config.Settings;
+import dev.botops.db.Database;
+import dev.botops.testing.PostgresExtension;
+import dev.botops.testing.TestDatabase;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(PostgresExtension.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class MonitorServiceTest {
+    private TestDatabase testDb;
+    private AdminSql sql;
+    private Database db;
+
+    @BeforeAll
+    void setUp(TestDatabase testDb) {
+        this.testDb = testDb;
+        this.sql = new AdminSql(testDb.admin());
+        this.db = testDb.newDatabase();
+    }
+
+    @AfterAll
+    void tearDown() {
+        db.close();
+    }
+
+    @BeforeEach
+    void clearAlerts() {
+        sql.execute("DELETE FROM alerts");
+    }
+
+    private MonitorService monitor(Map<String, String> overrides, AlertService alerts, Clock clock) {
+        Settings settings = testDb.settings(overrides);
+        return new MonitorService(settings, new DatabaseMonitor(db, settings, clock), new MetricHistory(db, settings),
+                new AlertRules(settings), alerts, clock);
+    }
+
+    /** A monitor whose storage quota puts the database at about {@code percent} % of it. */
+    private MonitorService monitorAtStoragePercent(double percent, AlertService alerts) {
+        long size = sql.queryLong("SELECT pg_database_size(current_database())");
+        long quota = Math.round(size * 100 / percent);
+        return monitor(Map.of("limits.storage-quota", String.valueOf(quota)), alerts, Clock.systemUTC());
+    }
+
+    private AlertService alerts() {
+        AlertService alerts = new AlertService(db, Clock.systemUTC());
+        alerts.load();
+        return alerts;
+    }
+
+    private long storageAlertRows() {
+        return sql.queryLong("SELECT count(*) FROM alerts WHERE rule_id = 'storage'");
+    }
+
+    @Test
+    void crossingTheStorageThresholdRaisesExactlyOneAlert() {
+        AlertService alerts = alerts();
+        MonitorService monitor = monitorAtStoragePercent(83, alerts);
+
+        for (int i = 0; i < 3; i++) {
+            monitor.runOnce();
+        }
+
+        assertThat(storageAlertRows()).isEqualTo(1);
+        assertThat(alerts.active(AlertRules.STORAGE)).map(Alert::severity).contains(Severity.WARNING);
+    }
+
+    @Test
+    void tinyQuotaRaisesCriticalStorageAlert() {
+        AlertService alerts = alerts();
+
+        monitor(Map.of("limits.storage-quota", "1MB"), alerts, Clock.systemUTC()).runOnce();
+
+        assertThat(alerts.active(AlertRules.STORAGE)).hasValueSatisfying(alert -> {
+            assertThat(alert.severity()).isEqualTo(Severity.CRITICAL);
+            assertThat(alert.message()).contains("of the 1 MB storage quota");
+        });
+    }
+
+    @Test
+    void dippingJustBelowTheThresholdDoesNotClearTheAlert() {
+        AlertService alerts = alerts();
+        monitorAtStoragePercent(83, alerts).runOnce();
+
+        monitorAtStoragePercent(78, alerts).runOnce();
+
+        assertThat(alerts.active(AlertRules.STORAGE)).isPresent();
+        assertThat(storageAlertRows()).isEqualTo(1);
+    }
+
+    @Test
+    void fallingPastTheHysteresisBandResolvesTheAlert() {
+        AlertService alerts = alerts();
+        monitorAtStoragePercent(83, alerts).runOnce();
+
+        monitorAtStoragePercent(70, alerts).runOnce();
+
+        assertThat(alerts.active(AlertRules.STORAGE)).isEmpty();
+        assertThat(sql.queryLong("SELECT count(*) FROM alerts WHERE rule_id = 'storage' AND resolved_at IS NOT NULL")).isEqualTo(1);
+    }
+
+    @Test
+    void restartKeepsTheActiveAlertItsHysteresisAndItsHistory() {
+        AlertService before = alerts();
+        monitorAtStoragePercent(83, before).runOnce();
+        Alert raised = before.active(AlertRules.STORAGE).orElseThrow();
+        before.close();
+
+        AlertService after = alerts();
+        monitorAtStoragePercent(78, after).runOnce();
+
+        assertThat(after.active(AlertRules.STORAGE)).map(Alert::id).contains(raised.id());
+        monitorAtStoragePercent(70, after).runOnce();
+        assertThat(sql.queryLong("SELECT count(*) FROM alerts WHERE rule_id = 'storage' AND resolved_at IS NOT NULL"
+                + " AND alert_id = " + raised.id())).isEqualTo(1);
+        assertThat(storageAlertRows()).isEqualTo(1);
+    }
+
+    @Test
+    void memoryKeepsAtMostHistorySizeSnapshotsNewestLast() {
+        MonitorService monitor = monitor(Map.of("monitor.history-size", "10"), alerts(), Clock.systemUTC());
+
+        DatabaseSnapshot last = null;
+        for (int i = 0; i < 12; i++) {
+            last = monitor.runOnce();
+        }
+
+        assertThat(monitor.history()).hasSize(10).last().isSameAs(last);
+        assertThat(monitor.latest()).containsSame(last);
+    }
+
+    @Test
+    void samplesArePersistedEverySampleIntervalNotEverySnapshot() {
+        MutableClock clock = new MutableClock(Instant.parse("2031-06-01T00:00:00Z"));
+        MonitorService monitor = monitor(Map.of("monitor.sample-interval", "1m"), alerts(), clock);
+
+        for (int i = 0; i < 13; i++) {
+            monitor.runOnce();
+            clock.advance(Duration.ofSeconds(10));
+        }
+
+        // Snapshots at 0s, 10s, ... 120s: samples at 0s, 60s and 120s.
+        assertThat(sql.queryLong("SELECT count(*) FROM metric_samples WHERE sampled_at >= '2031-06-01' AND sampled_at < '2031-06-02'"))
+                .isEqualTo(3);
+        assertThat(sql.queryLong("SELECT count(DISTINCT sampled_on) FROM table_size_samples WHERE sampled_on = '2031-06-01'"))
+                .isEqualTo(1);
+    }
+
+    @Test
+    void monitorPrunesHistoryPastItsRetentionWithoutMaintenance() {
+        sql.execute("INSERT INTO metric_samples VALUES (now() - interval '40 days', 1, 1, 1, 1, 0, 0, 1, 100)",
+                "INSERT INTO table_size_samples VALUES (current_date - 40, 'public', 'old', now() - interval '40 days', 1, false)");
+        MonitorService monitor = monitor(Map.of("monitor.history-retention", "30d"), alerts(), Clock.systemUTC());
+
+        monitor.runOnce();
+
+        assertThat(sql.queryLong("SELECT count(*) FROM metric_samples WHERE sampled_at < now() - interval '30 days'")).isZero();
+        assertThat(sql.queryLong("SELECT count(*) FROM table_size_samples WHERE sampled_on < current_date - 30")).isZero();
+    }
+
+    @Test
+    void forecastIsKeptFromTheFirstRun() {
+        MonitorService monitor = monitor(Map.of(), alerts(), Clock.systemUTC());
+
+        monitor.runOnce();
+
+        assertThat(monitor.forecast()).map(Forecast::outcome).isPresent();
+    }
+
+    @Test
+    void scheduledMonitorPublishesSnapshotsOnItsOwnThreadUntilClosed() {
+        List<String> threads = new CopyOnWriteArrayList<>();
+        MonitorService monitor = monitor(Map.of("monitor.interval", "500ms"), alerts(), Clock.systemUTC());
+        monitor.addListener(snapshot -> threads.add(Thread.currentThread().getName() + "/" + Thread.currentThread().isDaemon()));
+
+        monitor.start();
+        await().atMost(Duration.ofSeconds(10)).until(() -> threads.size() >= 2);
+        monitor.close();
+
+        assertThat(threads).allMatch(name -> name.equals("botops-monitor/true"));
+        assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.getName().equals("botops-monitor") && t.isAlive());
+    }
+
+    @Test
+    void refreshNowTakesASnapshotWithoutWaitingForTheInterval() {
+        List<DatabaseSnapshot> received = new CopyOnWriteArrayList<>();
+        MonitorService monitor = monitor(Map.of("monitor.interval", "1h"), alerts(), Clock.systemUTC());
+        monitor.addListener(received::add);
+        try {
+            monitor.start();
+            await().atMost(Duration.ofSeconds(10)).until(() -> received.size() == 1);
+
+            monitor.refreshNow();
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> received.size() == 2);
+        } finally {
+            monitor.close();
+        }
+    }
+
+    @Test
+    void reportOnTheLatestSnapshotCarriesTheVerdictWithoutAQuery() {
+        MonitorService monitor = monitor(Map.of("limits.storage-quota", "1MB"), alerts(), Clock.systemUTC());
+        assertThat(monitor.report("test database", "2.1")).isEmpty();
+
+        monitor.runOnce();
+
+        assertThat(monitor.report("test database", "2.1")).hasValueSatisfying(report -> {
+            assertThat(report.health()).isEqualTo(HealthReport.Health.CRITICAL);
+            assertThat(report.alerts()).extracting(Alert::ruleId).contains(AlertRules.STORAGE);
+        });
+    }
+
+    @Test
+    void failingListenerDoesNotStopTheOthersOrTheMonitor() {
+        MonitorService monitor = monitor(Map.of(), alerts(), Clock.systemUTC());
+        List<DatabaseSnapshot> received = new CopyOnWriteArrayList<>();
+        monitor.addListener(snapshot -> {
+            throw new IllegalStateException("listener bug");
+        });
+        monitor.addListener(received::add);
+
+        monitor.runOnce();
+        monitor.runOnce();
+
+        assertThat(received).hasSize(2);
+    }
+
+    @Test
+    void unchangedTablesShareOneRecordAcrossSnapshots() {
+        sql.execute("CREATE TABLE IF NOT EXISTS quiet (id int)");
+        MonitorService monitor = monitor(new HashMap<>(), alerts(), Clock.systemUTC());
+
+        DatabaseSnapshot first = monitor.runOnce();
+        DatabaseSnapshot second = monitor.runOnce();
+
+        assertThat(table(second, "quiet")).isSameAs(table(first, "quiet"));
+    }
+
+    private static DatabaseSnapshot.TableStats table(DatabaseSnapshot snapshot, String name) {
+        return snapshot.tables().stream().filter(t -> t.name().equals(name)).findFirst().orElseThrow();
+    }
+}

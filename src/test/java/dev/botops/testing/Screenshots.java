@@ -1,0 +1,32 @@
+package dev.botops.testing;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import javafx.scene.Scene;
+import javafx.scene.image.PixelReader;
+import javafx.scene.image.WritableImage;
+import javax.imageio.ImageIO;
+
+/** Writes a scene as a PNG (headless Monocle renders it correctly; copied pixel by pixel, no javafx.swing). */
+public final class Screenshots {
+    private Screenshots() {
+    }
+
+    /** Call on the FX thread. */
+    public static void save(Scene scene, Path file) throws IOException {
+        WritableImage image = scene.snapshot(null);
+        int width = (int) image.getWidth();
+        int height = (int) image.getHeight();
+        BufferedImage out = new BufferedImage(width, height, BufferedImage.TYPE_INT_ARGB);
+        PixelReader reader = image.getPixelReader();
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                out.setRGB(x, y, reader.getArgb(x, y));
+            }
+        }
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        ImageIO.write(out, "png", file.toFile());
+    }
+}
