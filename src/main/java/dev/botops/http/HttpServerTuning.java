@@ -2,7 +2,8 @@ package dev.botops.http;
 
 /**
  * The JDK HTTP server reads its tuning from system properties once, when its configuration class loads;
- * call {@link #apply()} before the first {@code HttpServer} of the process is created.
+ * call {@link #apply()} before the first {@code HttpServer} of the process is created (the composition root
+ * does, before the sandbox Bot API starts its own server; settings applied later are silently ignored).
  * Without {@code nodelay} every keep-alive response waits about 40 ms on Nagle's algorithm; without the
  * request/response limits a slow client can hold a worker thread for ever.
  */
@@ -13,7 +14,9 @@ public final class HttpServerTuning {
     public static void apply() {
         setIfAbsent("sun.net.httpserver.nodelay", "true");
         setIfAbsent("sun.net.httpserver.maxReqTime", "10");     // seconds to read a request
-        setIfAbsent("sun.net.httpserver.maxRspTime", "30");     // seconds to write a response
+        // Seconds from the end of the request to the end of the response, handler time included. The limit is
+        // process-wide, and the sandbox Bot API answers long polls after up to 50 s.
+        setIfAbsent("sun.net.httpserver.maxRspTime", "120");
         setIfAbsent("sun.net.httpserver.idleInterval", "30");   // seconds a keep-alive connection may idle
         setIfAbsent("sun.net.httpserver.maxIdleConnections", "64");
         setIfAbsent("sun.net.httpserver.maxReqHeaders", "100");
