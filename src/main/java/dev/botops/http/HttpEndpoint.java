@@ -17,9 +17,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,6 +31,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class HttpEndpoint implements AutoCloseable {
     static final int MAX_BODY = 64 * 1024;
+    private static final long OVERLOAD_LOG_EVERY_NANOS = TimeUnit.MINUTES.toNanos(1);
     private static final Logger log = LoggerFactory.getLogger(HttpEndpoint.class);
 
     private final List<Route> routes;
@@ -36,6 +39,8 @@ public final class HttpEndpoint implements AutoCloseable {
     private final HostGuard hostGuard;
     private final HttpServer server;
     private final ThreadPoolExecutor executor;
+    private final AtomicLong droppedRequests = new AtomicLong();
+    private final AtomicLong lastOverloadLog = new AtomicLong(System.nanoTime() - OVERLOAD_LOG_EVERY_NANOS - 1);
 
     HttpEndpoint(InetAddress bind, int port, int threads, List<Route> routes, ObjectMapper json) throws IOException {
         HttpServerTuning.apply();
@@ -52,9 +57,15 @@ public final class HttpEndpoint implements AutoCloseable {
         server.setExecutor(command -> {
             try {
                 executor.execute(command);
-            } catch (java.util.concurrent.RejectedExecutionException e) {
-                // Overloaded: the exchange is dropped and the client sees the connection close.
-                log.warn("HTTP endpoint overloaded; a request was dropped");
+            } catch (RejectedExecutionException e) {
+                // Overloaded: the exchange is dropped and the client sees the connection close. Logged at most
+                // once a minute, so that a flood of requests does not become a flood of log lines.
+                long dropped = droppedRequests.incrementAndGet();
+                long now = System.nanoTime();
+                long last = lastOverloadLog.get();
+                if (now - last > OVERLOAD_LOG_EVERY_NANOS && lastOverloadLog.compareAndSet(last, now)) {
+                    log.warn("HTTP endpoint overloaded: {} request(s) dropped so far", dropped);
+                }
             }
         });
         server.createContext("/", this::dispatch);

@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.botops.app.AppContext;
 import dev.botops.monitor.AdminSql;
+import dev.botops.monitor.Severity;
 import dev.botops.testing.PostgresExtension;
 import dev.botops.testing.TestDatabase;
 import java.net.http.HttpRequest;
@@ -86,6 +87,20 @@ class HealthStatusTest {
         assertThat(body.get("reasons").get(0).asText()).contains("older than monitor.stale-after (1s)");
         assertThat(body.get("summary").asText()).startsWith("DOWN: The latest database snapshot is");
         assertThat(body.get("snapshotAt").asText()).isEqualTo(app.context.monitor().latest().orElseThrow().takenAt().toString());
+    }
+
+    @Test
+    void aCriticalAlertMakesHealthDownWith503AndNamesIt(TestDatabase testDb) {
+        app = RunningApp.start(testDb, Map.of()).awaitSnapshot();
+
+        app.context.alerts().raise("bot-conflict", Severity.CRITICAL, "Another poller uses this bot token", "Stop the other copy");
+        HttpResponse<String> response = app.http.get("/health");
+
+        assertThat(response.statusCode()).isEqualTo(503);
+        JsonNode body = json(response);
+        assertThat(body.get("status").asText()).isEqualTo("DOWN");
+        assertThat(body.get("reasons").get(0).asText()).isEqualTo("bot-conflict: Another poller uses this bot token");
+        assertThat(body.get("database")).as("the figures are current and shown").isNotNull();
     }
 
     @Test
