@@ -58,14 +58,18 @@ public final class HttpEndpoint implements AutoCloseable {
             try {
                 executor.execute(command);
             } catch (RejectedExecutionException e) {
-                // Overloaded: the exchange is dropped and the client sees the connection close. Logged at most
-                // once a minute, so that a flood of requests does not become a flood of log lines.
-                long dropped = droppedRequests.incrementAndGet();
-                long now = System.nanoTime();
-                long last = lastOverloadLog.get();
-                if (now - last > OVERLOAD_LOG_EVERY_NANOS && lastOverloadLog.compareAndSet(last, now)) {
-                    log.warn("HTTP endpoint overloaded: {} request(s) dropped so far", dropped);
+                // Overloaded (or stopping): rethrown, so that the JDK's dispatcher closes the connection and the
+                // client sees it close rather than wait. Logged at most once a minute, so that a flood of requests
+                // does not become a flood of log lines.
+                if (!executor.isShutdown()) {
+                    long dropped = droppedRequests.incrementAndGet();
+                    long now = System.nanoTime();
+                    long last = lastOverloadLog.get();
+                    if (now - last > OVERLOAD_LOG_EVERY_NANOS && lastOverloadLog.compareAndSet(last, now)) {
+                        log.warn("HTTP endpoint overloaded: {} request(s) dropped so far", dropped);
+                    }
                 }
+                throw e;
             }
         });
         server.createContext("/", this::dispatch);

@@ -7,6 +7,8 @@ import dev.botops.testing.PostgresExtension;
 import dev.botops.testing.TestDatabase;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Timestamp;
@@ -76,20 +78,36 @@ class HttpBenchmark {
         report.add("| endpoint | saturation req/s | (p50 / p99 ms at saturation) | 1,000 req/s: p50 ms | p99 ms | max ms "
                 + "| p99 / max ms from the actual send | errors | app sessions opened |");
         report.add("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+        try (HttpEndpoint baseline = baseline()) {
+            measure("baseline: `/ping`, a constant body on the same server plumbing, in the same JVM", baseline.port(), "/ping");
+        }
         for (String path : PATHS) {
-            Timestamp phaseStart = AppSessions.serverNow(testDb.admin());
-            LoopbackLoad.Result saturated = LoopbackLoad.saturate(port, path, SATURATION_CONNECTIONS, SATURATION_SECONDS);
-            LoopbackLoad.Result paced = LoopbackLoad.openLoop(port, path, RATE, OPEN_LOOP_CONNECTIONS, OPEN_LOOP_SECONDS);
-            List<String> opened = AppSessions.startedSince(testDb.admin(), phaseStart);
-            String row = String.format(Locale.ROOT, "| `%s` | %,.0f | %.2f / %.2f | %.2f | %.2f | %.2f | %.2f / %.2f | %d | %d%s |", path,
-                    saturated.perSecond(), saturated.percentileMillis(50), saturated.percentileMillis(99),
-                    paced.percentileMillis(50), paced.percentileMillis(99), paced.percentileMillis(100), paced.servicePercentileMillis(99), paced.servicePercentileMillis(100),
-                    saturated.errors() + paced.errors(), opened.size(), opened.isEmpty() ? "" : " " + opened);
-            report.add(row);
-            log.info(row);
-            assertThat(saturated.errors() + paced.errors()).as("5xx answers on %s", path).isZero();
+            measure("`" + path + "`", port, path);
         }
         report.add("");
         report.add(String.format(Locale.ROOT, "Load average after: %.2f", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
+    }
+
+    /** The plumbing alone (routing, limits, the JDK server with its tuning) answering a constant: what the machine gives. */
+    private static HttpEndpoint baseline() throws IOException {
+        HttpEndpoint.Routes routes = new HttpEndpoint.Routes();
+        byte[] pong = "{\"status\":\"UP\"}".getBytes(StandardCharsets.UTF_8);
+        routes.add("/ping").on("GET", r -> Response.json(200, pong));
+        return new HttpEndpoint(InetAddress.getLoopbackAddress(), 0, 4, routes.build(), HttpJson.MAPPER);
+    }
+
+    private void measure(String name, int port, String path) throws Exception {
+        Timestamp phaseStart = AppSessions.serverNow(testDb.admin());
+        LoopbackLoad.Result saturated = LoopbackLoad.saturate(port, path, SATURATION_CONNECTIONS, SATURATION_SECONDS);
+        LoopbackLoad.Result paced = LoopbackLoad.openLoop(port, path, RATE, OPEN_LOOP_CONNECTIONS, OPEN_LOOP_SECONDS);
+        List<String> opened = AppSessions.startedSince(testDb.admin(), phaseStart);
+        String row = String.format(Locale.ROOT, "| %s | %,.0f | %.2f / %.2f | %.2f | %.2f | %.2f | %.2f / %.2f | %d | %d%s |", name,
+                saturated.perSecond(), saturated.percentileMillis(50), saturated.percentileMillis(99),
+                paced.percentileMillis(50), paced.percentileMillis(99), paced.percentileMillis(100),
+                paced.servicePercentileMillis(99), paced.servicePercentileMillis(100),
+                saturated.errors() + paced.errors(), opened.size(), opened.isEmpty() ? "" : " " + opened);
+        report.add(row);
+        log.info(row);
+        assertThat(saturated.errors() + paced.errors()).as("5xx answers on %s", path).isZero();
     }
 }
