@@ -57,29 +57,18 @@ final class LoopbackLoad {
 
     /** Closed loop: {@code connections} clients send back to back for {@code seconds}; the rate the server sustains. */
     static Result saturate(int port, String path, int connections, double seconds) throws Exception {
-        long end = System.nanoTime() + (long) (seconds * 1e9);
-        ExecutorService pool = Executors.newFixedThreadPool(connections);
-        try {
-            List<Future<Samples>> parts = new ArrayList<>();
-            long start = System.nanoTime();
-            for (int c = 0; c < connections; c++) {
-                parts.add(pool.submit(() -> {
-                    try (Connection connection = new Connection(port, path)) {
-                        Samples samples = new Samples(1 << 20);
-                        while (System.nanoTime() < end && !samples.full()) {
-                            long sent = System.nanoTime();
-                            int status = connection.exchange();
-                            long done = System.nanoTime();
-                            samples.add(done - sent, done - sent, status);
-                        }
-                        return samples;
-                    }
-                }));
+        long start = System.nanoTime();
+        long end = start + (long) (seconds * 1e9);
+        return run(port, path, connections, start, (index, connection) -> {
+            Samples samples = new Samples(1 << 20);
+            while (System.nanoTime() < end && !samples.full()) {
+                long sent = System.nanoTime();
+                int status = connection.exchange();
+                long done = System.nanoTime();
+                samples.add(done - sent, done - sent, status);
             }
-            return collect(parts, start);
-        } finally {
-            stop(pool);
-        }
+            return samples;
+        });
     }
 
     /**
@@ -90,27 +79,40 @@ final class LoopbackLoad {
     static Result openLoop(int port, String path, int rate, int connections, double seconds) throws Exception {
         int total = (int) (rate * seconds);
         long interval = 1_000_000_000L / rate;
+        long start = System.nanoTime() + 50_000_000L;
+        return run(port, path, connections, start, (index, connection) -> {
+            Samples samples = new Samples((total + connections - 1) / connections);
+            for (int i = index; i < total; i += connections) {
+                long due = start + i * interval;
+                long wait;
+                while ((wait = due - System.nanoTime()) > 0) {
+                    LockSupport.parkNanos(wait);
+                }
+                long sent = System.nanoTime();
+                int status = connection.exchange();
+                long done = System.nanoTime();
+                samples.add(done - due, done - sent, status);
+            }
+            return samples;
+        });
+    }
+
+    /** What one client thread does on its connection. */
+    @FunctionalInterface
+    private interface ClientLoop {
+        Samples run(int index, Connection connection) throws IOException;
+    }
+
+    /** One thread and one keep-alive connection per client, all bounded by their loops; waits for them all. */
+    private static Result run(int port, String path, int connections, long start, ClientLoop loop) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(connections);
         try {
-            long start = System.nanoTime() + 50_000_000L;
             List<Future<Samples>> parts = new ArrayList<>();
             for (int c = 0; c < connections; c++) {
-                int first = c;
+                int index = c;
                 parts.add(pool.submit(() -> {
                     try (Connection connection = new Connection(port, path)) {
-                        Samples samples = new Samples((total + connections - 1) / connections);
-                        for (int i = first; i < total; i += connections) {
-                            long due = start + i * interval;
-                            long wait;
-                            while ((wait = due - System.nanoTime()) > 0) {
-                                LockSupport.parkNanos(wait);
-                            }
-                            long sent = System.nanoTime();
-                            int status = connection.exchange();
-                            long done = System.nanoTime();
-                            samples.add(done - due, done - sent, status);
-                        }
-                        return samples;
+                        return loop.run(index, connection);
                     }
                 }));
             }
