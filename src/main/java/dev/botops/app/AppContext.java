@@ -106,6 +106,9 @@ public final class AppContext implements AutoCloseable {
         metricHistory = new MetricHistory(database, settings);
         alertRules = new AlertRules(settings);
         monitor = register(new MonitorService(settings, databaseMonitor, metricHistory, alertRules, alerts, clock));
+        // Quota, connection cap and thresholds changed in the settings screen apply at once (acceptance: shrink
+        // the quota and the storage alert appears). The status command's one-shot rules keep the start values.
+        liveSettings.addListener(monitor::reconfigure);
     }
 
     /** Checks the retention policies (a bad one stops the start with a ConfigException) and creates partitions ahead. */
