@@ -1,5 +1,7 @@
 package dev.botops.app;
 
+import dev.botops.app.demo.DemoData;
+import dev.botops.app.demo.DemoTraffic;
 import dev.botops.bot.BotConfig;
 import dev.botops.bot.BotService;
 import dev.botops.bot.Sandbox;
@@ -13,6 +15,7 @@ import dev.botops.config.Settings;
 import dev.botops.config.SettingsStore;
 import dev.botops.db.ConnectionTarget;
 import dev.botops.db.Database;
+import dev.botops.db.DatabaseException;
 import dev.botops.db.EmbeddedPostgresServer;
 import dev.botops.db.Migrations;
 import dev.botops.maintenance.MaintenanceService;
@@ -26,6 +29,7 @@ import dev.botops.monitor.MetricHistory;
 import dev.botops.monitor.MonitorService;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.ZoneId;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -56,6 +60,8 @@ public final class AppContext implements AutoCloseable {
     private BotApiEmulator sandbox;
     private BotService bot;
     private MaintenanceService maintenance;
+    private DemoData demoData;
+    private DemoTraffic demoTraffic;
     private volatile boolean closed;
 
     private AppContext(Settings settings) {
@@ -95,6 +101,7 @@ public final class AppContext implements AutoCloseable {
         }
         database = register(new Database(settings, target));
         schemaVersion = Migrations.migrate(database);
+        demoData = new DemoData(database, clock);
         log.info("Connected to {} (schema version {})", target.display(), schemaVersion);
     }
 
@@ -145,6 +152,21 @@ public final class AppContext implements AutoCloseable {
         } else if (scheduled) {
             maintenance.scheduler().start();
         }
+        resumeDemoTraffic();
+    }
+
+    /** Demo data loaded in an earlier run keeps its simulated users talking after a restart. */
+    private void resumeDemoTraffic() {
+        if (sandbox == null) {
+            return;
+        }
+        try {
+            if (demoData.installed().isPresent()) {
+                startDemoTraffic();
+            }
+        } catch (DatabaseException e) {
+            log.warn("Could not check for demo data: {}", e.getMessage());
+        }
     }
 
     /**
@@ -185,6 +207,33 @@ public final class AppContext implements AutoCloseable {
     /** The sandbox Bot API (post user messages, read replies) when the bot runs without a token. */
     public Optional<BotApiEmulator> sandbox() {
         return Optional.ofNullable(sandbox);
+    }
+
+    /** The first-run demo data (load, find, remove). */
+    public DemoData demoData() {
+        return demoData;
+    }
+
+    /**
+     * Starts the simulated users' traffic through the sandbox (a message every 3 s); nothing when the bot does
+     * not run against the sandbox. Stopped before the sandbox and the bot close.
+     */
+    public synchronized Optional<DemoTraffic> startDemoTraffic() {
+        if (closed || sandbox == null) {
+            return Optional.empty();
+        }
+        if (demoTraffic == null) {
+            demoTraffic = register(new DemoTraffic(sandbox, Duration.ofSeconds(3), settings.longValue(ConfigKey.BOT_MARKET_SEED)));
+        }
+        demoTraffic.start();
+        return Optional.of(demoTraffic);
+    }
+
+    /** Stops the simulated users (before their rows are removed). */
+    public synchronized void stopDemoTraffic() {
+        if (demoTraffic != null) {
+            demoTraffic.stop();
+        }
     }
 
     private <T extends AutoCloseable> T register(T service) {
