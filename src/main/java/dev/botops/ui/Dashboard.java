@@ -36,6 +36,7 @@ public final class Dashboard implements AutoCloseable {
     private final CriticalBanner banner;
     /** Stops the screens' subscriptions to the services, in the order they started. */
     private final List<Runnable> stoppers = new ArrayList<>();
+    private final List<String> titles;
 
     public Dashboard(AppContext context, TaskExecutor tasks) {
         this.main = new MainViewModel(context.liveSettings(), context.settingsStore(), tasks,
@@ -67,6 +68,7 @@ public final class Dashboard implements AutoCloseable {
         this.banner = new CriticalBanner(context.alerts(), main, Platform::runLater);
         banner.start(tasks);
         stoppers.add(banner::stop);
+        this.titles = List.copyOf(screens.keySet());
         this.mainView = new MainView(main, screens);
         this.root = Views.load(mainView, "Main.fxml");
     }
@@ -86,6 +88,11 @@ public final class Dashboard implements AutoCloseable {
 
     public MainView view() {
         return mainView;
+    }
+
+    /** The sidebar's screens, in order. */
+    public List<String> screenTitles() {
+        return titles;
     }
 
     /** The Overview's view model (benchmarks and tests drive it directly). */

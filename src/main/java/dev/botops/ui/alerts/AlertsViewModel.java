@@ -32,6 +32,8 @@ public final class AlertsViewModel {
 
     private final ObservableList<Alert> active = FXCollections.observableArrayList();
     private final ObservableList<Alert> past = FXCollections.observableArrayList();
+    private final ObservableList<Alert> activeView = FXCollections.unmodifiableObservableList(active);
+    private final ObservableList<Alert> pastView = FXCollections.unmodifiableObservableList(past);
     private final ReadOnlyObjectWrapper<Alert> selected = new ReadOnlyObjectWrapper<>();
     private final ReadOnlyStringWrapper detail = new ReadOnlyStringWrapper("Select an alert to see what to do about it.");
     private final ReadOnlyStringWrapper hint = new ReadOnlyStringWrapper("");
@@ -57,12 +59,12 @@ public final class AlertsViewModel {
     }
 
     public ObservableList<Alert> active() {
-        return FXCollections.unmodifiableObservableList(active);
+        return activeView;
     }
 
     /** Resolved alerts, newest first. */
     public ObservableList<Alert> past() {
-        return FXCollections.unmodifiableObservableList(past);
+        return pastView;
     }
 
     public ReadOnlyObjectProperty<Alert> selected() {

@@ -212,11 +212,20 @@ public final class OverviewView {
         return series;
     }
 
-    /** Rebuilds the ten bars (only when the ranking or a size changed): largest at the top. */
+    /** Shows the ten bars, largest at the top: new values in place when the ranking is unchanged, else rebuilt. */
     private void showTables() {
         List<TableBar> bars = new ArrayList<>(model.largestTables());
         Collections.reverse(bars);
         List<String> names = bars.stream().map(TableBar::name).toList();
+        List<XYChart.Series<Number, String>> series = tablesChart.getData();
+        if (names.equals(tablesNames.getCategories()) && series.get(0).getData().size() == bars.size()) {
+            for (int i = 0; i < bars.size(); i++) {
+                series.get(0).getData().get(i).setXValue(bars.get(i).heapBytes());
+                series.get(1).getData().get(i).setXValue(bars.get(i).indexBytes());
+                series.get(2).getData().get(i).setXValue(bars.get(i).toastBytes());
+            }
+            return;
+        }
         tablesNames.setCategories(FXCollections.observableArrayList(names));
         List<XYChart.Data<Number, String>> heap = new ArrayList<>();
         List<XYChart.Data<Number, String>> index = new ArrayList<>();
@@ -226,9 +235,9 @@ public final class OverviewView {
             index.add(new XYChart.Data<>(bar.indexBytes(), bar.name()));
             toast.add(new XYChart.Data<>(bar.toastBytes(), bar.name()));
         }
-        tablesChart.getData().get(0).getData().setAll(heap);
-        tablesChart.getData().get(1).getData().setAll(index);
-        tablesChart.getData().get(2).getData().setAll(toast);
+        series.get(0).getData().setAll(heap);
+        series.get(1).getData().setAll(index);
+        series.get(2).getData().setAll(toast);
     }
 
     private static void bindTile(ObservableValue<Tile> tile, Label value, Label caption) {

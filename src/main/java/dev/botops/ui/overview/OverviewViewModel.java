@@ -97,6 +97,12 @@ public final class OverviewViewModel {
     private final ObservableList<Point> idleSeries = FXCollections.observableArrayList();
     private final ObservableList<Point> idleInTransactionSeries = FXCollections.observableArrayList();
     private final ObservableList<TableBar> largestTables = FXCollections.observableArrayList();
+    // Read-only views made once: listeners on a view made per call would be lost when it is collected.
+    private final ObservableList<Point> sizeSeriesView = FXCollections.unmodifiableObservableList(sizeSeries);
+    private final ObservableList<Point> activeSeriesView = FXCollections.unmodifiableObservableList(activeSeries);
+    private final ObservableList<Point> idleSeriesView = FXCollections.unmodifiableObservableList(idleSeries);
+    private final ObservableList<Point> idleInTransactionSeriesView = FXCollections.unmodifiableObservableList(idleInTransactionSeries);
+    private final ObservableList<TableBar> largestTablesView = FXCollections.unmodifiableObservableList(largestTables);
 
     private final ReadOnlyBooleanWrapper demoOffered = new ReadOnlyBooleanWrapper(false);
     private final ReadOnlyBooleanWrapper demoInstalled = new ReadOnlyBooleanWrapper(false);
@@ -194,24 +200,24 @@ public final class OverviewViewModel {
 
     /** Database size over time: x epoch seconds, y bytes. */
     public ObservableList<Point> sizeSeries() {
-        return FXCollections.unmodifiableObservableList(sizeSeries);
+        return sizeSeriesView;
     }
 
     public ObservableList<Point> activeSeries() {
-        return FXCollections.unmodifiableObservableList(activeSeries);
+        return activeSeriesView;
     }
 
     public ObservableList<Point> idleSeries() {
-        return FXCollections.unmodifiableObservableList(idleSeries);
+        return idleSeriesView;
     }
 
     public ObservableList<Point> idleInTransactionSeries() {
-        return FXCollections.unmodifiableObservableList(idleInTransactionSeries);
+        return idleInTransactionSeriesView;
     }
 
     /** The ten largest tables (partitions summed into their table), largest first. */
     public ObservableList<TableBar> largestTables() {
-        return FXCollections.unmodifiableObservableList(largestTables);
+        return largestTablesView;
     }
 
     public ReadOnlyBooleanProperty demoOffered() {

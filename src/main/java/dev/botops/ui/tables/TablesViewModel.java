@@ -149,9 +149,7 @@ public final class TablesViewModel {
     void apply(List<TableRow> fresh) {
         applying = true;
         try {
-            if (!fresh.equals(rows)) {
-                rows.setAll(fresh);
-            }
+            replaceChanged(fresh);
             TableRow current = selected.get();
             if (current != null) {
                 selected.set(fresh.stream().filter(r -> r.name().equals(current.name())).findFirst().orElse(null));
@@ -162,6 +160,26 @@ public final class TablesViewModel {
         long bytes = fresh.stream().mapToLong(TableRow::totalBytes).sum();
         summary.set(String.format(Locale.ROOT, "%,d tables · %s in tables", fresh.size(), Formats.bytes(bytes)));
         revision.set(revision.get() + 1);
+    }
+
+    /**
+     * Same tables in the same order (the usual case): replaces only the rows whose figures changed, so the
+     * table view updates a few cells instead of all of them. Otherwise replaces everything.
+     */
+    private void replaceChanged(List<TableRow> fresh) {
+        boolean sameTables = fresh.size() == rows.size();
+        for (int i = 0; sameTables && i < fresh.size(); i++) {
+            sameTables = fresh.get(i).name().equals(rows.get(i).name());
+        }
+        if (!sameTables) {
+            rows.setAll(fresh);
+            return;
+        }
+        for (int i = 0; i < fresh.size(); i++) {
+            if (!fresh.get(i).equals(rows.get(i))) {
+                rows.set(i, fresh.get(i));
+            }
+        }
     }
 
     private void applyFilter() {
