@@ -122,6 +122,19 @@ public final class MonitorService implements AutoCloseable {
         }
     }
 
+    /**
+     * Someone else changed the persisted history (demo data loaded or removed): the next run recomputes the
+     * forecast, and when the monitor runs that run is now.
+     */
+    public void historyChanged() {
+        forecastStale = true;
+        synchronized (this) {
+            if (executor != null) {
+                refreshNow();
+            }
+        }
+    }
+
     /** Called on the monitor thread after every snapshot (reachable or not); must return quickly. */
     public void addListener(Consumer<DatabaseSnapshot> listener) {
         listeners.add(listener);

@@ -117,7 +117,7 @@ class DashboardScreensUiTest {
         var trades = snapshot.tables().stream().filter(t -> t.displayName().equals("public.trades")).findFirst().orElseThrow();
         TableRow tradesRow = table.getItems().stream().filter(r -> r.name().equals("public.trades")).findFirst().orElseThrow();
         assertThat(tradesRow.totalBytes()).isEqualTo(trades.totalBytes());
-        assertThat(tradesRow.retention()).isEqualTo("kept (policy disabled)");
+        assertThat(tradesRow.retention()).isEqualTo("kept (disabled)");
         assertThat(table.getItems().stream().filter(r -> "public.message_log".equals(r.partitionOf())))
                 .isNotEmpty().allSatisfy(r -> assertThat(r.retention()).isEqualTo("30d, partition drop"));
 

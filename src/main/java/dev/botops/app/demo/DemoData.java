@@ -281,7 +281,8 @@ public final class DemoData {
 
     /**
      * A monitor sample every minute: the database growing steadily to its size now (with a daily dip when the
-     * night's maintenance drops partitions), and connections busier in the day than at night.
+     * night's maintenance drops partitions), connections busier in the day than at night, and a quarter of an
+     * hour each afternoon with a session idle in a transaction.
      */
     private static void insertSamples(Connection c, Instant from, Instant to, long quotaBytes) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO metric_samples (sampled_at, database_bytes, quota_bytes,"
@@ -294,8 +295,8 @@ public final class DemoData {
                 + " CROSS JOIN LATERAL (SELECT extract(epoch FROM t - ?::timestamptz) / extract(epoch FROM ?::timestamptz - ?::timestamptz) AS f,"
                 + "   extract(hour FROM t AT TIME ZONE 'UTC') + extract(minute FROM t AT TIME ZONE 'UTC') / 60.0 AS h) x"
                 + " CROSS JOIN LATERAL (SELECT (1 + round(1.5 + 1.5 * sin((x.h - 9) * pi() / 12)))::int AS active,"
-                + "   (2 + round(1 + sin(x.h * pi() / 6)))::int AS idle,"
-                + "   CASE WHEN extract(minute FROM t)::int % 17 = 0 THEN 1 ELSE 0 END AS idle_tx) y")) {
+                + "   (2 + round(1 + cos((x.h - 9) * pi() / 12)))::int AS idle,"
+                + "   CASE WHEN x.h >= 14 AND x.h < 14.25 THEN 1 ELSE 0 END AS idle_tx) y")) {
             ps.setLong(1, quotaBytes);
             ps.setTimestamp(2, Timestamp.from(from));
             ps.setTimestamp(3, Timestamp.from(to));

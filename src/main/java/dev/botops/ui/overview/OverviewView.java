@@ -226,7 +226,8 @@ public final class OverviewView {
             }
             return;
         }
-        tablesNames.setCategories(FXCollections.observableArrayList(names));
+        tablesNames.getCategories().setAll(names);
+        tablesNames.requestAxisLayout();
         List<XYChart.Data<Number, String>> heap = new ArrayList<>();
         List<XYChart.Data<Number, String>> index = new ArrayList<>();
         List<XYChart.Data<Number, String>> toast = new ArrayList<>();

@@ -459,7 +459,8 @@ public final class OverviewViewModel {
             case NOT_GROWING:
                 return "Not growing over the last " + Formats.age(f.span()) + ": no day the quota is full";
             default:
-                return "Not enough history to forecast yet (" + f.samples() + " samples over " + Formats.age(f.span()) + ")";
+                return "Not enough history to forecast yet (" + f.samples() + (f.samples() == 1 ? " sample" : " samples")
+                        + " over " + Formats.age(f.span()) + ")";
         }
     }
 
@@ -480,10 +481,10 @@ public final class OverviewViewModel {
         while (botCounts.size() > 2 && now.toEpochMilli() - botCounts.peekFirst()[0] > RATE_WINDOW.toMillis()) {
             botCounts.removeFirst();
         }
-        String where = s.sandbox() ? " (sandbox)" : s.botUsername().isEmpty() ? "" : " @" + s.botUsername();
+        String where = s.sandbox() ? "sandbox · " : s.botUsername().isEmpty() ? "" : "@" + s.botUsername() + " · ";
         switch (s.state()) {
             case POLLING:
-                return new Tile("Polling" + where, updateRate() + " · " + s.errors() + " errors", Tone.GOOD);
+                return new Tile("Polling", where + updateRate() + " · " + s.errors() + " errors", Tone.GOOD);
             case STANDBY:
                 return new Tile("Standby", s.activeHolder().map(h -> "Active instance: " + h.host() + " (pid " + h.pid() + ")")
                         .orElse(s.reason()), Tone.NEUTRAL);

@@ -83,6 +83,7 @@ public final class ServicesOverviewSource implements OverviewSource {
     @Override
     public DemoData.Install installDemo() {
         DemoData.Install install = context.demoData().install(context.liveSettings().current());
+        context.monitor().historyChanged();
         context.startDemoTraffic();
         return install;
     }
@@ -91,7 +92,9 @@ public final class ServicesOverviewSource implements OverviewSource {
     public DemoData.Removal removeDemo() {
         context.stopDemoTraffic();
         context.sandbox().ifPresent(ServicesOverviewSource::awaitDrained);
-        return context.demoData().remove();
+        DemoData.Removal removal = context.demoData().remove();
+        context.monitor().historyChanged();
+        return removal;
     }
 
     /** Lets the bot fetch the demo messages already posted, so none lands after the removal. */

@@ -35,7 +35,7 @@ public final class ServicesTablesSource implements TablesSource {
         for (RetentionPolicy p : RetentionPolicies.fromSettings(context.settings())) {
             if (!p.enabled()) {
                 String table = p.table().contains(".") ? p.table() : "public." + p.table();
-                retention.putIfAbsent(table, "kept (policy disabled)");
+                retention.putIfAbsent(table, "kept (disabled)");
             }
         }
     }
@@ -51,7 +51,7 @@ public final class ServicesTablesSource implements TablesSource {
             case BATCHED_PER_PARTITION:
                 return "batched per partition";
             default:
-                return "batched delete";
+                return "batched";
         }
     }
 

@@ -2,6 +2,8 @@ package dev.botops.ui.tables;
 
 import dev.botops.ui.common.Formats;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
 import java.util.Comparator;
 import java.util.Locale;
 import java.util.function.Function;
@@ -17,6 +19,8 @@ import javafx.geometry.Pos;
 
 /** Thin view over {@link TablesViewModel}: a sortable table, a filter field and the VACUUM button. */
 public final class TablesView {
+    private static final DateTimeFormatter SHORT_TIME = DateTimeFormatter.ofPattern("MM-dd HH:mm").withZone(ZoneId.systemDefault());
+
     private final TablesViewModel model;
     /** True while the rows are being replaced: the selection the table drops then is restored, not taken as the user's. */
     private boolean restoring;
@@ -45,22 +49,27 @@ public final class TablesView {
         vacuumButton.setOnAction(e -> model.vacuumSelected());
 
         TableColumn<TableRow, String> name = new TableColumn<>("Table");
-        name.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(c.getValue().name()));
-        name.setPrefWidth(230);
+        // Tables of the public schema without the prefix: more room for the figures.
+        name.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(c.getValue().name().startsWith("public.")
+                ? c.getValue().name().substring("public.".length()) : c.getValue().name()));
+        name.setPrefWidth(190);
+        name.setMinWidth(120);
         table.getColumns().add(name);
-        table.getColumns().add(number("Total", TableRow::totalBytes, Formats::bytes));
-        table.getColumns().add(number("Heap", TableRow::heapBytes, Formats::bytes));
-        table.getColumns().add(number("Indexes", TableRow::indexBytes, Formats::bytes));
-        table.getColumns().add(number("TOAST", TableRow::toastBytes, Formats::bytes));
-        table.getColumns().add(number("Rows", TableRow::liveRows, n -> String.format(Locale.ROOT, "%,d", n)));
-        table.getColumns().add(number("Dead rows", TableRow::deadRows, n -> String.format(Locale.ROOT, "%,d", n)));
-        table.getColumns().add(number("Dead %", TableRow::deadPercent, Formats::percent));
+        table.getColumns().add(number("Total", 74, TableRow::totalBytes, Formats::bytes));
+        table.getColumns().add(number("Heap", 74, TableRow::heapBytes, Formats::bytes));
+        table.getColumns().add(number("Indexes", 74, TableRow::indexBytes, Formats::bytes));
+        table.getColumns().add(number("TOAST", 62, TableRow::toastBytes, Formats::bytes));
+        table.getColumns().add(number("Rows", 82, TableRow::liveRows, n -> String.format(Locale.ROOT, "%,d", n)));
+        table.getColumns().add(number("Dead rows", 82, TableRow::deadRows, n -> String.format(Locale.ROOT, "%,d", n)));
+        table.getColumns().add(number("Dead %", 66, TableRow::deadPercent, Formats::percent));
         table.getColumns().add(time("Last vacuum", TableRow::lastVacuum));
         table.getColumns().add(time("Last analyze", TableRow::lastAnalyze));
         TableColumn<TableRow, String> retention = new TableColumn<>("Retention");
         retention.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(c.getValue().retention()));
-        retention.setPrefWidth(190);
+        retention.setPrefWidth(150);
+        retention.setMinWidth(120);
         table.getColumns().add(retention);
+        table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
         table.getSortOrder().add(table.getColumns().get(1));
         table.getColumns().get(1).setSortType(TableColumn.SortType.DESCENDING);
 
@@ -89,8 +98,8 @@ public final class TablesView {
         }
     }
 
-    private static <T extends Comparable<T>> TableColumn<TableRow, T> number(String title, Function<TableRow, T> value,
-                                                                           Function<T, String> format) {
+    private static <T extends Comparable<T>> TableColumn<TableRow, T> number(String title, double width,
+                                                                           Function<TableRow, T> value, Function<T, String> format) {
         TableColumn<TableRow, T> column = new TableColumn<>(title);
         column.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(value.apply(c.getValue())));
         column.setCellFactory(c -> new TableCell<>() {
@@ -101,7 +110,8 @@ public final class TablesView {
                 setAlignment(Pos.CENTER_RIGHT);
             }
         });
-        column.setPrefWidth(90);
+        column.setPrefWidth(width);
+        column.setMinWidth(width);
         return column;
     }
 
@@ -113,10 +123,11 @@ public final class TablesView {
             @Override
             protected void updateItem(Instant item, boolean empty) {
                 super.updateItem(item, empty);
-                setText(empty ? null : item == null ? "never" : Formats.time(item));
+                setText(empty ? null : item == null ? "never" : SHORT_TIME.format(item));
             }
         });
-        column.setPrefWidth(150);
+        column.setPrefWidth(104);
+        column.setMinWidth(104);
         return column;
     }
 }

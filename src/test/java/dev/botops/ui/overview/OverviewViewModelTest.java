@@ -106,8 +106,8 @@ class OverviewViewModelTest {
         time.set(NOW.plusSeconds(30));
         model.apply(new OverviewUpdate(snapshot().at(NOW.plusSeconds(30)).build(), Optional.empty(), Optional.of(polling(115)), List.of()));
 
-        assertThat(model.bot().get().value()).isEqualTo("Polling (sandbox)");
-        assertThat(model.bot().get().caption()).startsWith("30.0 updates/min");
+        assertThat(model.bot().get().value()).isEqualTo("Polling");
+        assertThat(model.bot().get().caption()).startsWith("sandbox · 30.0 updates/min");
         assertThat(model.bot().get().tone()).isEqualTo(Tone.GOOD);
     }
 

@@ -52,7 +52,7 @@ class TablesViewModelTest {
         model.publish(threeTables());
 
         assertThat(row(model, "public.message_log_default").retention()).isEqualTo("30 d, partition drop");
-        assertThat(row(model, "public.trades").retention()).isEqualTo("kept (policy disabled)");
+        assertThat(row(model, "public.trades").retention()).isEqualTo("kept (disabled)");
         assertThat(row(model, "public.users").retention()).isEqualTo("—");
     }
 
@@ -162,7 +162,7 @@ class TablesViewModelTest {
             if ("public.message_log".equals(partitionOf)) {
                 return "30 d, partition drop";
             }
-            return table.equals("public.trades") ? "kept (policy disabled)" : "—";
+            return table.equals("public.trades") ? "kept (disabled)" : "—";
         }
 
         @Override
