@@ -1,5 +1,7 @@
 package dev.botops.testing;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
@@ -7,13 +9,20 @@ import javafx.application.Platform;
 
 /**
  * Measures how long the FX thread stays blocked: every 5 ms it posts a ping and records how late the FX
- * thread ran it. {@link #maxBlockMillis()} is the longest stall seen while running; {@link #longestStall()}
- * says what the FX thread was doing during it (its stack, sampled while the ping waited), for the failure message.
+ * thread ran it. {@link #maxBlockMillis()} is the longest stall seen while running (wall clock);
+ * {@link #maxBusyMillis()} is the most CPU time the FX thread itself spent while one ping waited, i.e. the
+ * work that held it up, without the time it only waited for a CPU on a loaded machine (or for the software
+ * renderer of headless tests); {@link #longestStall()} says what the FX thread was doing during the longest
+ * stall (its stack, sampled while the ping waited), for failure messages.
  */
 public final class FxWatchdog implements AutoCloseable {
     private static final long SAMPLE_AFTER_NANOS = 50_000_000L;
 
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
     private final AtomicLong maxLagNanos = new AtomicLong();
+    private final AtomicLong maxBusyNanos = new AtomicLong();
+    private final AtomicLong cpuAtPost = new AtomicLong();
     private final AtomicLong pendingSince = new AtomicLong();
     private final AtomicReference<String> longestStall = new AtomicReference<>("none");
     private final Thread thread;
@@ -30,9 +39,18 @@ public final class FxWatchdog implements AutoCloseable {
     private void loop() {
         while (running) {
             long posted = System.nanoTime();
+            Thread fx = fxThread;
+            if (fx != null && pendingSince.get() == 0) {
+                cpuAtPost.set(THREADS.getThreadCpuTime(fx.getId()));
+            }
             if (pendingSince.compareAndSet(0, posted)) {
                 Platform.runLater(() -> {
-                    long lag = System.nanoTime() - pendingSince.getAndSet(0);
+                    long lag = System.nanoTime() - pendingSince.get();
+                    long before = cpuAtPost.get();
+                    if (before > 0) {
+                        maxBusyNanos.accumulateAndGet(THREADS.getCurrentThreadCpuTime() - before, Math::max);
+                    }
+                    pendingSince.set(0);
                     maxLagNanos.accumulateAndGet(lag, Math::max);
                 });
             } else {
@@ -66,6 +84,11 @@ public final class FxWatchdog implements AutoCloseable {
         return maxLagNanos.get() / 1_000_000L;
     }
 
+    /** The most CPU time the FX thread spent between posting a ping and running it. */
+    public long maxBusyMillis() {
+        return maxBusyNanos.get() / 1_000_000L;
+    }
+
     /** The FX thread's stack sampled during the longest stall over 50 ms, or "none". */
     public String longestStall() {
         return longestStall.get();
@@ -73,6 +96,7 @@ public final class FxWatchdog implements AutoCloseable {
 
     public void reset() {
         maxLagNanos.set(0);
+        maxBusyNanos.set(0);
         longestStall.set("none");
     }
 

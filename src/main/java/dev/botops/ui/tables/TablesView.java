@@ -57,16 +57,16 @@ public final class TablesView {
         table.getColumns().add(name);
         table.getColumns().add(number("Total", 74, TableRow::totalBytes, Formats::bytes));
         table.getColumns().add(number("Heap", 74, TableRow::heapBytes, Formats::bytes));
-        table.getColumns().add(number("Indexes", 74, TableRow::indexBytes, Formats::bytes));
-        table.getColumns().add(number("TOAST", 62, TableRow::toastBytes, Formats::bytes));
+        table.getColumns().add(number("Index", 76, TableRow::indexBytes, Formats::bytes));
+        table.getColumns().add(number("TOAST", 72, TableRow::toastBytes, Formats::bytes));
         table.getColumns().add(number("Rows", 82, TableRow::liveRows, n -> String.format(Locale.ROOT, "%,d", n)));
-        table.getColumns().add(number("Dead rows", 82, TableRow::deadRows, n -> String.format(Locale.ROOT, "%,d", n)));
-        table.getColumns().add(number("Dead %", 66, TableRow::deadPercent, Formats::percent));
-        table.getColumns().add(time("Last vacuum", TableRow::lastVacuum));
-        table.getColumns().add(time("Last analyze", TableRow::lastAnalyze));
+        table.getColumns().add(number("Dead", 72, TableRow::deadRows, n -> String.format(Locale.ROOT, "%,d", n)));
+        table.getColumns().add(number("Dead %", 78, TableRow::deadPercent, Formats::percent));
+        table.getColumns().add(time("Vacuumed", TableRow::lastVacuum));
+        table.getColumns().add(time("Analyzed", TableRow::lastAnalyze));
         TableColumn<TableRow, String> retention = new TableColumn<>("Retention");
         retention.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(c.getValue().retention()));
-        retention.setPrefWidth(150);
+        retention.setPrefWidth(140);
         retention.setMinWidth(120);
         table.getColumns().add(retention);
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
@@ -126,8 +126,8 @@ public final class TablesView {
                 setText(empty ? null : item == null ? "never" : SHORT_TIME.format(item));
             }
         });
-        column.setPrefWidth(104);
-        column.setMinWidth(104);
+        column.setPrefWidth(108);
+        column.setMinWidth(108);
         return column;
     }
 }
