@@ -56,8 +56,9 @@ class ReadmeScreenshotsTest {
             await().atMost(Duration.ofMinutes(2)).until(() -> text("#tile-bot-caption").contains("updates/min")
                     && !text("#tile-bot-caption").startsWith("measuring")
                     && text("#tile-maintenance-value").equals("Succeeded"));
-            WaitForAsyncUtils.asyncFx(() -> harness.dashboard().overview().selectRange(ChartRange.MONTH));
-            await().atMost(Duration.ofSeconds(30)).until(() -> !harness.dashboard().overview().loading().get());
+            WaitForAsyncUtils.waitFor(WaitForAsyncUtils.asyncFx(() -> harness.dashboard().overview().selectRange(ChartRange.MONTH)));
+            await().atMost(Duration.ofSeconds(30)).until(() -> !harness.dashboard().overview().loading().get()
+                    && harness.dashboard().overview().sizeSeries().size() > 100);
             WaitForAsyncUtils.waitForFxEvents();
 
             save(harness, "overview.png");

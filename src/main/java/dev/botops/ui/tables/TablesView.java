@@ -52,7 +52,7 @@ public final class TablesView {
         // Tables of the public schema without the prefix: more room for the figures.
         name.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(c.getValue().name().startsWith("public.")
                 ? c.getValue().name().substring("public.".length()) : c.getValue().name()));
-        name.setPrefWidth(190);
+        name.setPrefWidth(170);
         name.setMinWidth(120);
         table.getColumns().add(name);
         table.getColumns().add(number("Total", 74, TableRow::totalBytes, Formats::bytes));
@@ -66,8 +66,8 @@ public final class TablesView {
         table.getColumns().add(time("Analyzed", TableRow::lastAnalyze));
         TableColumn<TableRow, String> retention = new TableColumn<>("Retention");
         retention.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(c.getValue().retention()));
-        retention.setPrefWidth(140);
-        retention.setMinWidth(120);
+        retention.setPrefWidth(160);
+        retention.setMinWidth(150);
         table.getColumns().add(retention);
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
         table.getSortOrder().add(table.getColumns().get(1));
@@ -126,8 +126,8 @@ public final class TablesView {
                 setText(empty ? null : item == null ? "never" : SHORT_TIME.format(item));
             }
         });
-        column.setPrefWidth(108);
-        column.setMinWidth(108);
+        column.setPrefWidth(100);
+        column.setMinWidth(100);
         return column;
     }
 }
