@@ -94,7 +94,6 @@ class BotUiTest {
         assertThat(text("#bot-conflict-text")).contains("409 Conflict 3 times in a row");
         assertThat(text("#bot-state")).isEqualTo("CONFLICT");
         ui.until(() -> text("#bot-conflicts").equals("3"));
-        ui.screenshot(Path.of(System.getProperty("botops.screenshots", "target/screenshots"), "bot-conflict.png"), 1200, 800);
 
         ui.clickOn("#bot-retry");
         ui.until(() -> !visible("#bot-conflict-banner") && text("#bot-state").equals("POLLING"));

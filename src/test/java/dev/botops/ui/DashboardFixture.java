@@ -92,6 +92,7 @@ final class DashboardFixture implements AutoCloseable {
         });
         WaitForAsyncUtils.waitForFxEvents();
         if (watchdog != null) {
+            logStalls("before the screenshot");
             watchdog.reset();
         }
     }
@@ -152,12 +153,16 @@ final class DashboardFixture implements AutoCloseable {
         Awaitility.await().atMost(atMost).pollInterval(Duration.ofMillis(20)).until(() -> onFx(condition::getAsBoolean));
     }
 
+    private void logStalls(String when) {
+        log.info("FX thread {}: longest stall {} ms, of which busy (not waiting for a CPU, no GC) {} ms", when, watchdog.maxBlockMillis(),
+                watchdog.maxBusyMillis());
+    }
+
     @Override
     public void close() throws Exception {
         if (watchdog != null) {
             watchdog.close();
-            log.info("FX thread: longest stall {} ms, of which busy (not waiting for a CPU) {} ms", watchdog.maxBlockMillis(),
-                    watchdog.maxBusyMillis());
+            logStalls("during the test");
         }
         FxToolkit.cleanupStages();
         tasks.close();
