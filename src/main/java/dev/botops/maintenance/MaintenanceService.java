@@ -368,6 +368,11 @@ public final class MaintenanceService implements AutoCloseable {
         });
     }
 
+    /** Runs in the log per outcome (for metrics); every outcome is present. */
+    public Map<Outcome, Long> runCounts() {
+        return runLog.countsByOutcome();
+    }
+
     /** The schedule: start/stop it (e.g. on the lease-holding instance only), pause and resume it, read its state. */
     public MaintenanceScheduler scheduler() {
         return scheduler;
