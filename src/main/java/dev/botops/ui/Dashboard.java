@@ -4,14 +4,20 @@ import dev.botops.app.AppContext;
 import dev.botops.ui.alerts.AlertsView;
 import dev.botops.ui.alerts.AlertsViewModel;
 import dev.botops.ui.alerts.ServicesAlertsSource;
+import dev.botops.ui.bot.BotView;
+import dev.botops.ui.bot.BotViewModel;
 import dev.botops.ui.common.TaskExecutor;
 import dev.botops.ui.common.Views;
 import dev.botops.ui.main.CriticalBanner;
 import dev.botops.ui.main.MainView;
 import dev.botops.ui.main.MainViewModel;
+import dev.botops.ui.maintenance.MaintenanceView;
+import dev.botops.ui.maintenance.MaintenanceViewModel;
 import dev.botops.ui.overview.OverviewView;
 import dev.botops.ui.overview.OverviewViewModel;
 import dev.botops.ui.overview.ServicesOverviewSource;
+import dev.botops.ui.sandbox.SandboxChatView;
+import dev.botops.ui.sandbox.SandboxChatViewModel;
 import dev.botops.ui.settings.SettingsView;
 import dev.botops.ui.settings.SettingsViewModel;
 import dev.botops.ui.tables.ServicesTablesSource;
@@ -54,8 +60,9 @@ public final class Dashboard implements AutoCloseable {
             started(model::start, model::stop);
             return view;
         });
-        // screens.put("Maintenance", ...)  (part B)
-        // screens.put("Bot", ...)  (part B)
+        screens.put("Maintenance", () -> Views.load(new MaintenanceView(new MaintenanceViewModel(context.maintenance(), context.monitor(),
+                tasks, Platform::runLater)), "Maintenance.fxml"));
+        screens.put("Bot", () -> Views.load(new BotView(new BotViewModel(context.bot(), tasks, Platform::runLater)), "Bot.fxml"));
         screens.put("Alerts", () -> {
             AlertsViewModel model = new AlertsViewModel(new ServicesAlertsSource(context.alerts()), tasks, Platform::runLater);
             Node view = Views.load(new AlertsView(model), "Alerts.fxml");
@@ -64,7 +71,8 @@ public final class Dashboard implements AutoCloseable {
         });
         screens.put("Settings", () -> Views.load(new SettingsView(
                 new SettingsViewModel(context.liveSettings(), context.settingsStore(), tasks)), "Settings.fxml"));
-        // screens.put("Sandbox chat", ...)  (part B)
+        context.sandbox().ifPresent(sandbox -> screens.put("Sandbox chat", () -> Views.load(new SandboxChatView(
+                new SandboxChatViewModel(sandbox, tasks, Platform::runLater)), "SandboxChat.fxml")));
         this.banner = new CriticalBanner(context.alerts(), main, Platform::runLater);
         banner.start(tasks);
         stoppers.add(banner::stop);
