@@ -329,6 +329,13 @@ final class Drill implements AutoCloseable {
         AppInstance a = instances.get("drill-a");
         FaultRun fault = startFault(KILLED, "SIGKILL of drill-a right after it committed a batch and before the offset past it was "
                 + "stored or confirmed to Telegram (the drill holds the offset row's lock to catch that moment)", "drill-b");
+        // The users pause for a moment, so that drill-a is idle in its long poll when the burst arrives.
+        users.stopTrading();
+        long pausedAt = System.nanoTime();
+        long beforePause = ledger.lastUpdateId();
+        int sentBeforePause = ledger.commands().size();
+        await("drill-a applies every order before the burst and stores its offset").atMost(Duration.ofSeconds(20)).ignoreExceptions()
+                .until(() -> countProcessedUpTo(beforePause) == sentBeforePause && storedOffset() > beforePause);
         try (Connection lock = pg.admin("drill-offset-lock").getConnection()) {
             lock.setAutoCommit(false);
             long lockedOffset;
@@ -339,14 +346,15 @@ final class Drill implements AutoCloseable {
                 lockedOffset = rs.getLong(1);
                 lockPid = rs.getInt(2);
             }
-            // One update per user in one batch: the batch drill-a commits and then cannot confirm.
+            // One order per user in one batch: the batch drill-a commits and then cannot store or confirm.
             users.burst();
+            long burstEnd = ledger.lastUpdateId();
             List<Integer> blocked = new ArrayList<>();
-            await("drill-a commits past offset " + lockedOffset + " and waits to store it").atMost(Duration.ofSeconds(20))
+            await("drill-a commits the burst and waits to store its offset").atMost(Duration.ofSeconds(20))
                     .pollInterval(Duration.ofMillis(50)).ignoreExceptions().until(() -> {
                         blocked.clear();
                         blocked.addAll(blockedBy(lockPid));
-                        return !blocked.isEmpty() && maxProcessedUpdate() >= lockedOffset;
+                        return !blocked.isEmpty() && maxProcessedUpdate() >= burstEnd;
                     });
             Instant leaseExpiry = checker.query(c -> {
                 try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT expires_at FROM instance_lease "
@@ -360,9 +368,11 @@ final class Drill implements AutoCloseable {
 
             long killedAt = System.nanoTime();
             a.kill();
+            users.startTrading(ORDER_EVERY_PER_USER);
             probe.forget("drill-a");
             int repliesBefore = emulator.sent().size();
-            fault.note("offset row locked at " + lockedOffset + "; drill-a had committed up to update " + maxProcessedUpdate()
+            fault.note("users paused for " + String.format(java.util.Locale.ROOT, "%.1f", (killedAt - pausedAt) / 1e9)
+                    + " s around the burst; offset row locked at " + lockedOffset + "; drill-a had committed up to update " + maxProcessedUpdate()
                     + "; Telegram had confirmed below " + confirmedBelow + ": " + committedUnconfirmed + " committed updates not yet confirmed");
             awaitBackendsGone(fault, blocked);
             lock.rollback();
@@ -518,6 +528,15 @@ final class Drill implements AutoCloseable {
                     rs.next();
                     return rs.getInt(1);
                 }
+            }
+        });
+    }
+
+    private long storedOffset() throws SQLException {
+        return checker.query(c -> {
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT coalesce(max(next_offset), 0) FROM bot_offsets")) {
+                rs.next();
+                return rs.getLong(1);
             }
         });
     }

@@ -18,7 +18,8 @@ import java.util.TreeMap;
 
 /**
  * Compares what the users sent with what the database holds and what the users were told: every update has
- * exactly one processed record, every order exactly one trade that matches it, positions are what the orders
+ * its exactly-once record ({@code processed_updates}, which lets a redelivery be recognised), every order
+ * exactly one trade that matches it, positions are what the orders
  * add up to, cash is the starting balance minus buys plus sells, and every order got its own confirmation
  * (the same price and amount as its trade), never an apology or a refusal.
  */
@@ -30,11 +31,11 @@ final class ExactlyOnceCheck {
     }
 
     /** Everything that did not add up, with counts for the report. */
-    record Findings(int commands, int orders, int trades, List<String> lost, List<String> appliedTwice, List<String> stray,
-                    List<String> wrongPositionOrCash, List<String> unanswered, List<String> wrongReplies, int duplicateReplies,
-                    int users) {
+    record Findings(int commands, int orders, int trades, List<String> lost, List<String> unrecorded, List<String> appliedTwice,
+                    List<String> stray, List<String> wrongPositionOrCash, List<String> unanswered, List<String> wrongReplies,
+                    int duplicateReplies, int users) {
         boolean exactlyOnce() {
-            return lost.isEmpty() && appliedTwice.isEmpty() && stray.isEmpty() && wrongPositionOrCash.isEmpty();
+            return lost.isEmpty() && unrecorded.isEmpty() && appliedTwice.isEmpty() && stray.isEmpty() && wrongPositionOrCash.isEmpty();
         }
 
         boolean everyCommandAnsweredRight() {
@@ -55,6 +56,7 @@ final class ExactlyOnceCheck {
         Map<String, BigDecimal> balances = admin.query(c -> amounts(c.prepareStatement("SELECT user_id::text, balance FROM users")));
 
         List<String> lost = new ArrayList<>();
+        List<String> unrecorded = new ArrayList<>();
         List<String> twice = new ArrayList<>();
         List<String> stray = new ArrayList<>();
         List<String> wrong = new ArrayList<>();
@@ -73,7 +75,7 @@ final class ExactlyOnceCheck {
             sentById.put(command.updateId(), command);
             expectedCash.putIfAbsent(command.userId(), startingBalance);
             if (!processed.contains(command.updateId())) {
-                lost.add("update " + command.updateId() + " (" + command.text() + " from user " + command.userId() + ") has no processed record");
+                unrecorded.add("update " + command.updateId() + " (" + command.text() + ")");
             }
             Answered answer = answers.get(command.updateId());
             if (answer == null) {
@@ -141,7 +143,7 @@ final class ExactlyOnceCheck {
         for (CommandLedger.Unexpected reply : ledger.unexpected()) {
             wrongReplies.add("user " + reply.chatId() + " got a reply no order explains: \"" + reply.text() + "\"");
         }
-        return new Findings(commands.size(), orders, trades.size(), first(lost), first(twice), first(stray), first(wrong), first(unanswered),
+        return new Findings(commands.size(), orders, trades.size(), first(lost), first(unrecorded), first(twice), first(stray), first(wrong), first(unanswered),
                 first(wrongReplies), duplicateReplies, expectedCash.size());
     }
 
