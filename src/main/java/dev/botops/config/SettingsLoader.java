@@ -21,10 +21,7 @@ public final class SettingsLoader {
         Map<ConfigKey, String> raw = new EnumMap<>(ConfigKey.class);
         Map<ConfigKey, String> sources = new EnumMap<>(ConfigKey.class);
         Map<String, String> dynamic = new TreeMap<>();
-        for (ConfigKey key : ConfigKey.values()) {
-            raw.put(key, key.defaultValue());
-            sources.put(key, "default");
-        }
+        putDefaults(raw, sources);
         properties.forEach((property, value) -> put(raw, sources, dynamic, property, value, "given"));
         return new Settings(raw, sources, dynamic, null, Map.of());
     }
@@ -39,10 +36,7 @@ public final class SettingsLoader {
         Map<ConfigKey, String> raw = new EnumMap<>(ConfigKey.class);
         Map<ConfigKey, String> sources = new EnumMap<>(ConfigKey.class);
         Map<String, String> dynamic = new TreeMap<>();
-        for (ConfigKey key : ConfigKey.values()) {
-            raw.put(key, key.defaultValue());
-            sources.put(key, "default");
-        }
+        putDefaults(raw, sources);
 
         Path file = explicitFile != null ? explicitFile : AppPaths.defaultConfigFile(env);
         if (explicitFile != null && !Files.isRegularFile(explicitFile)) {
@@ -71,6 +65,13 @@ public final class SettingsLoader {
 
         commandLine.forEach((property, value) -> put(raw, sources, dynamic, property, value, "command line"));
         return new Settings(raw, sources, dynamic, file, env);
+    }
+
+    private static void putDefaults(Map<ConfigKey, String> raw, Map<ConfigKey, String> sources) {
+        for (ConfigKey key : ConfigKey.values()) {
+            raw.put(key, key.defaultValue());
+            sources.put(key, "default");
+        }
     }
 
     private static void put(Map<ConfigKey, String> raw, Map<ConfigKey, String> sources, Map<String, String> dynamic,
