@@ -451,7 +451,6 @@ final class Drill implements AutoCloseable {
         int expectedUpTo = (int) ledger.commands().stream().filter(c -> c.updateId() <= lastId).count();
         fault.applied = awaitNanos(RECOVERY_BOUND, () -> countProcessedUpTo(lastId) == expectedUpTo);
         fault.answered = awaitNanos(RECOVERY_BOUND, () -> ledger.unansweredUpTo(lastId) == 0);
-        fault.recoveredNanos = System.nanoTime();
     }
 
     private void awaitFaultsUsed(FaultRun fault, String... methods) {
@@ -618,12 +617,14 @@ final class Drill implements AutoCloseable {
         Map<String, Integer> health = new LinkedHashMap<>();
         Map<String, Integer> scrapes = new LinkedHashMap<>();
         Map<String, Integer> failures = new LinkedHashMap<>();
+        Map<String, Map<String, Long>> counters = new LinkedHashMap<>();
         for (String instance : instances.keySet()) {
             health.put(instance, probe.count(instance));
             scrapes.put(instance, probe.metricsScrapes(instance));
             failures.put(instance, probe.metricsFailures(instance));
+            counters.put(instance, probe.botCounters(instance));
         }
-        return new DrillResult.Observers(health, scrapes, failures);
+        return new DrillResult.Observers(health, scrapes, failures, counters);
     }
 
     /** The token and the database password must not appear in anything an instance wrote. */
@@ -706,7 +707,6 @@ final class Drill implements AutoCloseable {
         long clearedNanos;
         Long applied;
         Long answered;
-        long recoveredNanos;
 
         FaultRun(String name, String what, String instance, long startNanos) {
             this.name = name;

@@ -83,7 +83,8 @@ final class DrillReport {
 
         DrillResult.Observers o = r.observers();
         md.append("\nExternal monitor: /health answered ").append(o.healthSamples()).append(" polls; /metrics scraped ").append(o.metricsScrapes())
-                .append(" times, failed ").append(o.metricsFailures()).append(" (failures are the outage and the killed instance).\n");
+                .append(" times, failed ").append(o.metricsFailures()).append(" (failures are the outage and the killed instance); the bot's "
+                        + "counters in each instance's last scrape: ").append(o.botCounters()).append(".\n");
 
         md.append("\nAdmin chat received ").append(r.adminAlerts().size()).append(" alert messages");
         if (!r.adminAlerts().isEmpty()) {

@@ -42,8 +42,9 @@ record DrillResult(Instant startedAt, double seconds, Map<String, String> enviro
                     Double killToFirstReply) {
     }
 
-    /** What the external monitor saw. */
-    record Observers(Map<String, Integer> healthSamples, Map<String, Integer> metricsScrapes, Map<String, Integer> metricsFailures) {
+    /** What the external monitor saw; the bot counters are from each instance's last /metrics scrape. */
+    record Observers(Map<String, Integer> healthSamples, Map<String, Integer> metricsScrapes, Map<String, Integer> metricsFailures,
+                     Map<String, Map<String, Long>> botCounters) {
     }
 
     FaultResult fault(String name) {

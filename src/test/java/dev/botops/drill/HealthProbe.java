@@ -131,8 +131,30 @@ final class HealthProbe implements AutoCloseable {
         return metricsFailures.getOrDefault(instance, 0);
     }
 
-    Optional<String> lastMetrics(String instance) {
-        return Optional.ofNullable(lastMetrics.get(instance));
+    /**
+     * The bot's counters from the instance's last /metrics scrape ({@code botops_bot_*}), summed over labels;
+     * empty when it was never scraped.
+     */
+    Map<String, Long> botCounters(String instance) {
+        Map<String, Long> counters = new java.util.TreeMap<>();
+        String text = lastMetrics.get(instance);
+        if (text == null) {
+            return counters;
+        }
+        for (String line : text.split("\n")) {
+            if (!line.startsWith("botops_bot_") || line.startsWith("botops_bot_state")) {
+                continue;
+            }
+            int nameEnd = line.indexOf('{') >= 0 ? line.indexOf('{') : line.indexOf(' ');
+            String name = line.substring("botops_bot_".length(), nameEnd).replace("_total", "");
+            try {
+                long value = (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                counters.merge(name, value, Long::sum);
+            } catch (NumberFormatException e) {
+                // not a sample line
+            }
+        }
+        return counters;
     }
 
     @Override
