@@ -435,13 +435,14 @@ final class Drill implements AutoCloseable {
     }
 
     /**
-     * Lets the backlog of the last fault drain first, so that each fault's recovery is its own: every order
-     * sent more than {@link #STEADY_LATENCY} ago has its reply (the bot answers each chat at most once a
-     * second, as Telegram requires, so replies catch up slower than orders).
+     * Lets the last fault wear off first, so that each fault's figures are its own: every order sent more than
+     * {@link #STEADY_LATENCY} ago has its reply (the bot answers each chat at most once a second, as Telegram
+     * requires, so replies catch up slower than orders), and every running instance's /health is UP.
      */
     private void awaitSteady() {
-        if (awaitNanos(RECOVERY_BOUND, () -> ledger.unansweredSentBefore(System.nanoTime() - STEADY_LATENCY.toNanos()) == 0) == null) {
-            log.warn("The reply backlog did not drain within {} s", RECOVERY_BOUND.toSeconds());
+        if (awaitNanos(RECOVERY_BOUND, () -> ledger.unansweredSentBefore(System.nanoTime() - STEADY_LATENCY.toNanos()) == 0
+                && probe.allUp()) == null) {
+            log.warn("The app was not steady (replies drained, /health UP) within {} s", RECOVERY_BOUND.toSeconds());
         }
     }
 

@@ -35,6 +35,7 @@ final class HealthProbe implements AutoCloseable {
 
     private final Map<String, Integer> ports = new ConcurrentHashMap<>();
     private final List<Sample> samples = new CopyOnWriteArrayList<>();
+    private final Map<String, Sample> latest = new ConcurrentHashMap<>();
     private final Map<String, String> lastMetrics = new ConcurrentHashMap<>();
     private final Map<String, Integer> metricsScrapes = new ConcurrentHashMap<>();
     private final Map<String, Integer> metricsFailures = new ConcurrentHashMap<>();
@@ -51,12 +52,20 @@ final class HealthProbe implements AutoCloseable {
 
     void forget(String instance) {
         ports.remove(instance);
+        latest.remove(instance);
+    }
+
+    /** Whether the last answer of every watched instance was UP. */
+    boolean allUp() {
+        return ports.keySet().stream().allMatch(instance -> latest.containsKey(instance) && latest.get(instance).up());
     }
 
     private void probe() {
         boolean scrape = round++ % METRICS_EVERY == 0;
         ports.forEach((instance, port) -> {
-            samples.add(new Sample(instance, System.nanoTime(), get(port, "/health").status()));
+            Sample sample = new Sample(instance, System.nanoTime(), get(port, "/health").status());
+            samples.add(sample);
+            latest.put(instance, sample);
             if (scrape) {
                 Response metrics = get(port, "/metrics");
                 if (metrics.status() == 200) {
