@@ -83,7 +83,7 @@ final class Drill implements AutoCloseable {
     private final List<AutoCloseable> owned = new ArrayList<>();
     private final List<FaultRun> faults = new ArrayList<>();
     private final List<String> adminAlerts = new CopyOnWriteArrayList<>();
-    private final Map<String, AppInstance> instances = new LinkedHashMap<>();
+    private final Map<String, AppInstance> instances = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
     private final CommandLedger ledger = new CommandLedger();
     private DrillPostgres pg;
     private BotApiEmulator emulator;
@@ -95,9 +95,20 @@ final class Drill implements AutoCloseable {
     private int waves;
     private DrillResult.TwoInstances twoInstances;
     private DrillResult.Takeover takeover;
+    /** If the test JVM itself is stopped (Ctrl-C, a CI timeout), the app instances must not outlive it. */
+    private final Thread killInstancesOnExit = new Thread(this::killInstances, "drill-exit");
 
     Drill(Path runDir) {
         this.runDir = runDir;
+        Runtime.getRuntime().addShutdownHook(killInstancesOnExit);
+    }
+
+    private void killInstances() {
+        List<AppInstance> all;
+        synchronized (instances) {
+            all = List.copyOf(instances.values());
+        }
+        all.forEach(AppInstance::kill);
     }
 
     /** Runs the whole drill and returns its figures. */
@@ -333,9 +344,9 @@ final class Drill implements AutoCloseable {
         users.stopTrading();
         long pausedAt = System.nanoTime();
         long beforePause = ledger.lastUpdateId();
-        int sentBeforePause = ledger.commands().size();
+        int ordersBeforePause = ordersUpTo(beforePause);
         await("drill-a applies every order before the burst and stores its offset").atMost(Duration.ofSeconds(20)).ignoreExceptions()
-                .until(() -> countProcessedUpTo(beforePause) == sentBeforePause && storedOffset() > beforePause);
+                .until(() -> countTradesUpTo(beforePause) == ordersBeforePause && storedOffset() > beforePause);
         try (Connection lock = pg.admin("drill-offset-lock").getConnection()) {
             lock.setAutoCommit(false);
             long lockedOffset;
@@ -354,7 +365,7 @@ final class Drill implements AutoCloseable {
                     .pollInterval(Duration.ofMillis(50)).ignoreExceptions().until(() -> {
                         blocked.clear();
                         blocked.addAll(blockedBy(lockPid));
-                        return !blocked.isEmpty() && maxProcessedUpdate() >= burstEnd;
+                        return !blocked.isEmpty() && maxTradedUpdate() >= burstEnd;
                     });
             Instant leaseExpiry = checker.query(c -> {
                 try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT expires_at FROM instance_lease "
@@ -364,7 +375,7 @@ final class Drill implements AutoCloseable {
                 }
             });
             long confirmedBelow = emulator.confirmedBelow();
-            int committedUnconfirmed = countProcessedFrom(confirmedBelow);
+            int committedUnconfirmed = countTradesFrom(confirmedBelow);
 
             long killedAt = System.nanoTime();
             a.kill();
@@ -372,7 +383,7 @@ final class Drill implements AutoCloseable {
             probe.forget("drill-a");
             int repliesBefore = emulator.sent().size();
             fault.note("users paused for " + String.format(java.util.Locale.ROOT, "%.1f", (killedAt - pausedAt) / 1e9)
-                    + " s around the burst; offset row locked at " + lockedOffset + "; drill-a had committed up to update " + maxProcessedUpdate()
+                    + " s around the burst; offset row locked at " + lockedOffset + "; drill-a had committed up to update " + maxTradedUpdate()
                     + "; Telegram had confirmed below " + confirmedBelow + ": " + committedUnconfirmed + " committed updates not yet confirmed");
             awaitBackendsGone(fault, blocked);
             lock.rollback();
@@ -446,11 +457,14 @@ final class Drill implements AutoCloseable {
         }
     }
 
-    /** Waits until every order sent before the clear has been applied, and answered. */
+    /**
+     * Waits until every order sent before the clear has been applied (has its trade: judged by the effect, not
+     * by the exactly-once record, so that a build without that record still runs to the checks), and answered.
+     */
     private void recover(FaultRun fault) {
         long lastId = ledger.lastUpdateId();
-        int expectedUpTo = (int) ledger.commands().stream().filter(c -> c.updateId() <= lastId).count();
-        fault.applied = awaitNanos(RECOVERY_BOUND, () -> countProcessedUpTo(lastId) == expectedUpTo);
+        int expectedUpTo = ordersUpTo(lastId);
+        fault.applied = awaitNanos(RECOVERY_BOUND, () -> countTradesUpTo(lastId) == expectedUpTo);
         fault.answered = awaitNanos(RECOVERY_BOUND, () -> ledger.unansweredUpTo(lastId) == 0);
     }
 
@@ -541,24 +555,28 @@ final class Drill implements AutoCloseable {
         });
     }
 
-    private long maxProcessedUpdate() throws SQLException {
+    private long maxTradedUpdate() throws SQLException {
         return checker.query(c -> {
-            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT coalesce(max(update_id), 0) FROM processed_updates")) {
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT coalesce(max(update_id), 0) FROM trades")) {
                 rs.next();
                 return rs.getLong(1);
             }
         });
     }
 
-    private int countProcessedUpTo(long updateId) throws SQLException {
-        return countProcessed("SELECT count(*) FROM processed_updates WHERE update_id <= ?", updateId);
+    private int ordersUpTo(long updateId) {
+        return (int) ledger.commands().stream().filter(c -> c.updateId() <= updateId && c.side() != CommandLedger.Side.START).count();
     }
 
-    private int countProcessedFrom(long updateId) throws SQLException {
-        return countProcessed("SELECT count(*) FROM processed_updates WHERE update_id >= ?", updateId);
+    private int countTradesUpTo(long updateId) throws SQLException {
+        return countTrades("SELECT count(*) FROM trades WHERE update_id <= ?", updateId);
     }
 
-    private int countProcessed(String sql, long updateId) throws SQLException {
+    private int countTradesFrom(long updateId) throws SQLException {
+        return countTrades("SELECT count(*) FROM trades WHERE update_id >= ?", updateId);
+    }
+
+    private int countTrades(String sql, long updateId) throws SQLException {
         return checker.query(c -> {
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 ps.setLong(1, updateId);
@@ -689,6 +707,11 @@ final class Drill implements AutoCloseable {
     /** Stops everything the drill started, newest first: the app instances before the database and the emulator. */
     @Override
     public void close() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(killInstancesOnExit);
+        } catch (IllegalStateException e) {
+            // the JVM is already exiting: the hook runs
+        }
         for (int i = owned.size() - 1; i >= 0; i--) {
             try {
                 owned.get(i).close();
