@@ -448,11 +448,12 @@ final class Drill implements AutoCloseable {
     /**
      * Lets the last fault wear off first, so that each fault's figures are its own: every order sent more than
      * {@link #STEADY_LATENCY} ago has its reply (the bot answers each chat at most once a second, as Telegram
-     * requires, so replies catch up slower than orders), and every running instance's /health is UP.
+     * requires, so replies catch up slower than orders), and every running instance's /health has been UP for
+     * two monitor intervals (an outage shows there only at the monitor's next snapshot).
      */
     private void awaitSteady() {
         if (awaitNanos(RECOVERY_BOUND, () -> ledger.unansweredSentBefore(System.nanoTime() - STEADY_LATENCY.toNanos()) == 0
-                && probe.allUp()) == null) {
+                && probe.allUpFor(MONITOR_INTERVAL.multipliedBy(2))) == null) {
             log.warn("The app was not steady (replies drained, /health UP) within {} s", RECOVERY_BOUND.toSeconds());
         }
     }

@@ -35,7 +35,6 @@ final class HealthProbe implements AutoCloseable {
 
     private final Map<String, Integer> ports = new ConcurrentHashMap<>();
     private final List<Sample> samples = new CopyOnWriteArrayList<>();
-    private final Map<String, Sample> latest = new ConcurrentHashMap<>();
     private final Map<String, String> lastMetrics = new ConcurrentHashMap<>();
     private final Map<String, Integer> metricsScrapes = new ConcurrentHashMap<>();
     private final Map<String, Integer> metricsFailures = new ConcurrentHashMap<>();
@@ -52,20 +51,21 @@ final class HealthProbe implements AutoCloseable {
 
     void forget(String instance) {
         ports.remove(instance);
-        latest.remove(instance);
     }
 
-    /** Whether the last answer of every watched instance was UP. */
-    boolean allUp() {
-        return ports.keySet().stream().allMatch(instance -> latest.containsKey(instance) && latest.get(instance).up());
+    /** Whether every watched instance answered, and answered only UP, over the last {@code period}. */
+    boolean allUpFor(Duration period) {
+        long since = System.nanoTime() - period.toNanos();
+        return ports.keySet().stream().allMatch(instance -> {
+            List<Sample> recent = samples(instance, since, Long.MAX_VALUE);
+            return !recent.isEmpty() && recent.stream().allMatch(Sample::up);
+        });
     }
 
     private void probe() {
         boolean scrape = round++ % METRICS_EVERY == 0;
         ports.forEach((instance, port) -> {
-            Sample sample = new Sample(instance, System.nanoTime(), get(port, "/health").status());
-            samples.add(sample);
-            latest.put(instance, sample);
+            samples.add(new Sample(instance, System.nanoTime(), get(port, "/health").status()));
             if (scrape) {
                 Response metrics = get(port, "/metrics");
                 if (metrics.status() == 200) {
