@@ -15,6 +15,11 @@ class ArchitectureTest {
     static final ArchRule uiNeverTouchesJdbc = noClasses().that().resideInAPackage("dev.botops.ui..")
             .should().dependOnClassesThat().resideInAnyPackage("java.sql..", "javax.sql..", "com.zaxxer.hikari..", "org.postgresql..");
 
+    /** The endpoint reads the services' cached state; it never runs SQL of its own (DESIGN.md invariant 6). */
+    @ArchTest
+    static final ArchRule httpNeverTouchesJdbc = noClasses().that().resideInAPackage("dev.botops.http..")
+            .should().dependOnClassesThat().resideInAnyPackage("java.sql..", "javax.sql..", "com.zaxxer.hikari..", "org.postgresql..");
+
     @ArchTest
     static final ArchRule onlyTheCompositionRootAndUiKnowTheUi = noClasses()
             .that().resideOutsideOfPackages("dev.botops.ui..", "dev.botops.app..")

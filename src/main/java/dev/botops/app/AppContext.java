@@ -15,6 +15,9 @@ import dev.botops.db.ConnectionTarget;
 import dev.botops.db.Database;
 import dev.botops.db.EmbeddedPostgresServer;
 import dev.botops.db.Migrations;
+import dev.botops.http.HealthEndpoint;
+import dev.botops.http.HealthSources;
+import dev.botops.http.HttpServerTuning;
 import dev.botops.maintenance.MaintenanceService;
 import dev.botops.monitor.AlertListener;
 import dev.botops.monitor.AlertRules;
@@ -24,6 +27,8 @@ import dev.botops.monitor.DatabaseMonitor;
 import dev.botops.monitor.HealthCheck;
 import dev.botops.monitor.MetricHistory;
 import dev.botops.monitor.MonitorService;
+import dev.botops.monitor.Severity;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.ZoneId;
@@ -39,6 +44,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class AppContext implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(AppContext.class);
+    /** Raised when the health endpoint cannot bind its address. */
+    static final String HTTP_ALERT = "http-endpoint";
 
     private final Settings settings;
     private final Clock clock = Clock.systemUTC();
@@ -56,6 +63,7 @@ public final class AppContext implements AutoCloseable {
     private BotApiEmulator sandbox;
     private BotService bot;
     private MaintenanceService maintenance;
+    private volatile HealthEndpoint http;
     private volatile boolean closed;
 
     private AppContext(Settings settings) {
@@ -70,6 +78,8 @@ public final class AppContext implements AutoCloseable {
      * the services; nothing runs in the background until {@link #startBackgroundServices()}.
      */
     public static AppContext start(Settings settings) {
+        // Before any HTTP server of the process (the sandbox Bot API's too): the JDK reads these once.
+        HttpServerTuning.apply();
         AppContext context = new AppContext(settings);
         try {
             context.startDatabase();
@@ -117,7 +127,8 @@ public final class AppContext implements AutoCloseable {
     /**
      * Starts the background services of the dashboard and {@code serve} modes (one-shot commands such as
      * {@code status} and {@code maintenance} never call this): the monitor, the bot when {@code bot.enabled},
-     * and the maintenance schedule when {@code maintenance.scheduler-enabled}. With the bot enabled, the
+     * the maintenance schedule when {@code maintenance.scheduler-enabled}, and last the health endpoint when
+     * {@code http.enabled} (so it closes first). With the bot enabled, the
      * schedule runs only on the instance that holds the bot lease, so several instances on one database run
      * one schedule (the advisory lock of a run still guards against overlaps during a hand-over).
      */
@@ -142,6 +153,33 @@ public final class AppContext implements AutoCloseable {
         } else if (scheduled) {
             maintenance.scheduler().start();
         }
+        if (settings.flag(ConfigKey.HTTP_ENABLED)) {
+            startHttp();
+        }
+    }
+
+    /**
+     * Serves the health endpoint. Registered after the services it reads, so it stops serving before they
+     * close. A port that cannot be bound does not stop the app (the bot and the schedule matter more): it
+     * is logged and raised as an alert.
+     */
+    private void startHttp() {
+        HealthSources sources = new HealthSources(monitor, alerts, maintenance, this::bot, settings.flag(ConfigKey.BOT_ENABLED),
+                database.target().display(), schemaVersion);
+        String address = settings.string(ConfigKey.HTTP_BIND) + ":" + settings.integer(ConfigKey.HTTP_PORT);
+        try {
+            http = register(HealthEndpoint.start(settings, sources, clock));
+            alerts.resolve(HTTP_ALERT);
+        } catch (IOException | RuntimeException e) {
+            log.error("The health endpoint could not start on {}: {}", address, e.getMessage());
+            alerts.raise(HTTP_ALERT, Severity.WARNING, "The health endpoint could not start on " + address + ": " + e.getMessage(),
+                    "Another program may use the port: set http.port (or http.bind), or http.enabled=false to run without it.");
+        }
+    }
+
+    /** The health endpoint, once {@link #startBackgroundServices()} started it ({@code http.enabled}). */
+    public Optional<HealthEndpoint> http() {
+        return Optional.ofNullable(http);
     }
 
     /**

@@ -105,6 +105,8 @@ public enum ConfigKey {
     HTTP_TOKEN("http.token", "BOTOPS_HEALTH_TOKEN", "", "Bearer token for POST /database/cleanup and /database/vacuum. Empty: those refuse.",
             ValueType.string(), Secrecy.SECRET),
     HTTP_THREADS("http.threads", null, "4", "Worker threads of the health endpoint.", ValueType.integer(1, 64), Secrecy.PLAIN),
+    HTTP_MAINTENANCE_RATE("http.maintenance-rate", null, "6", "Cleanup and VACUUM requests accepted per minute over HTTP; more get 429.",
+            ValueType.integer(1, 600), Secrecy.PLAIN),
 
     // --- Telegram bot ---------------------------------------------------------------------------
     BOT_TOKEN("bot.token", "TELEGRAM_BOT_TOKEN", "", "Telegram bot token. Empty: the bot runs against the local sandbox Bot API.",

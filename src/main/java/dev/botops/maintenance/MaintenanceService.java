@@ -347,6 +347,11 @@ public final class MaintenanceService implements AutoCloseable {
         return runLog.get(runId);
     }
 
+    /** Runs in the log per outcome (for metrics); every outcome is present. */
+    public Map<Outcome, Long> runCounts() {
+        return runLog.countsByOutcome();
+    }
+
     /** The schedule: start/stop it (e.g. on the lease-holding instance only), pause and resume it, read its state. */
     public MaintenanceScheduler scheduler() {
         return scheduler;

@@ -10,7 +10,9 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** The {@code maintenance_runs} table: one row per run, including skipped and interrupted ones. */
@@ -116,6 +118,22 @@ final class RunLog {
                 ps.setLong(1, runId);
                 return read(ps).stream().findFirst();
             }
+        });
+    }
+
+    /** How many runs the log holds per outcome (every outcome present, zero when none). */
+    Map<Outcome, Long> countsByOutcome() {
+        return db.withConnection(Work.MAINTENANCE, c -> {
+            Map<Outcome, Long> counts = new EnumMap<>(Outcome.class);
+            for (Outcome outcome : Outcome.values()) {
+                counts.put(outcome, 0L);
+            }
+            try (ResultSet rs = c.createStatement().executeQuery("SELECT outcome, count(*) FROM maintenance_runs GROUP BY outcome")) {
+                while (rs.next()) {
+                    counts.put(Outcome.valueOf(rs.getString(1)), rs.getLong(2));
+                }
+            }
+            return counts;
         });
     }
 

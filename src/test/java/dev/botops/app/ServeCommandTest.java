@@ -7,6 +7,10 @@ import dev.botops.testing.PostgresExtension;
 import dev.botops.testing.TestDatabase;
 import java.io.File;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +19,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -25,9 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code botops serve} as a server runs it: a child JVM with the production logging set-up (the test
  * classes, and so logback-test.xml, are left off its class path), stopped with SIGTERM.
  *
- * <p>Still to come with the http and bot features (issue 8, acceptance 2): the child answers {@code /health}
- * (it already gets {@code http.port=0}; read the bound port from its log) and confirms the bot's offset
- * before it exits.
+ * <p>Still to come with the bot feature (issue 8, acceptance 2): the child confirms the bot's offset before it exits.
  */
 @ExtendWith(PostgresExtension.class)
 class ServeCommandTest {
@@ -67,6 +71,23 @@ class ServeCommandTest {
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
                 assertThat(logFile).exists().content(StandardCharsets.UTF_8).contains("serving; connected to"));
         assertThat(output()).contains("logs in " + logFile.getParent());
+    }
+
+    @Test
+    void serveAnswersHealthOnThePortItLogs(TestDatabase db) throws Exception {
+        startServe("--set", "database.url=" + db.databaseUrl());
+        awaitServing();
+        Matcher listening = Pattern.compile("Health endpoint listening on (http://127\\.0\\.0\\.1:\\d+)").matcher(output());
+        assertThat(listening.find()).as("listening line in:%n%s", output()).isTrue();
+        HttpClient client = HttpClient.newHttpClient();
+        HttpRequest health = HttpRequest.newBuilder(URI.create(listening.group(1) + "/health")).timeout(Duration.ofSeconds(10)).build();
+
+        // UP (or WARN) once the first snapshot is in; 503 only for the moment before it.
+        await().atMost(Duration.ofSeconds(30)).until(() -> client.send(health, HttpResponse.BodyHandlers.ofString()).statusCode() == 200);
+        HttpResponse<String> response = client.send(health, HttpResponse.BodyHandlers.ofString());
+
+        assertThat(response.headers().firstValue("Content-Type")).hasValue("application/json; charset=utf-8");
+        assertThat(response.body()).contains("\"status\":\"").contains("\"snapshotAt\":\"");
     }
 
     @Test

@@ -20,26 +20,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(PostgresExtension.class)
 class ConcurrentRunsTest {
 
-    /** Holds the first run inside its first progress report until released, so that it is surely active. */
-    private static final class Gate implements ProgressListener {
-        final CountDownLatch entered = new CountDownLatch(1);
-        final CountDownLatch release = new CountDownLatch(1);
-
-        @Override
-        public void progress(CleanupProgress progress) {
-            entered.countDown();
-            try {
-                release.await(60, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
     @Test
     void twoRunsStartedAtOnceInOneInstanceRunOneAndSkipTheOtherSayingWhy(TestDatabase testDb) throws Exception {
         try (MaintenanceHarness m = new MaintenanceHarness(testDb, Map.of())) {
-            Gate gate = new Gate();
+            RunGate gate = new RunGate();
             m.service.addProgressListener(gate);
             ExecutorService callers = Executors.newFixedThreadPool(2);
             CountDownLatch go = new CountDownLatch(1);
@@ -72,7 +56,7 @@ class ConcurrentRunsTest {
     void twoInstancesOnOneDatabaseRunOneAndTheOtherSkipsNamingTheRunningOne(TestDatabase testDb) throws Exception {
         try (MaintenanceHarness first = new MaintenanceHarness(testDb, Map.of("app.instance-name", "alpha"));
              MaintenanceHarness second = new MaintenanceHarness(testDb, Map.of("app.instance-name", "beta"))) {
-            Gate gate = new Gate();
+            RunGate gate = new RunGate();
             first.service.addProgressListener(gate);
             StartResult running = first.service.startCleanup(false, Trigger.MANUAL, "dashboard");
             assertThat(gate.entered.await(30, TimeUnit.SECONDS)).isTrue();

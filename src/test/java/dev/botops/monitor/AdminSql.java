@@ -7,14 +7,14 @@ import java.sql.Statement;
 import javax.sql.DataSource;
 
 /** Plain SQL on a test database's admin connection, for setting up and checking against PostgreSQL's own figures. */
-final class AdminSql {
+public final class AdminSql {
     private final DataSource admin;
 
-    AdminSql(DataSource admin) {
+    public AdminSql(DataSource admin) {
         this.admin = admin;
     }
 
-    void execute(String... statements) {
+    public void execute(String... statements) {
         try (Connection c = admin.getConnection(); Statement s = c.createStatement()) {
             for (String sql : statements) {
                 s.execute(sql);
@@ -24,7 +24,7 @@ final class AdminSql {
         }
     }
 
-    long queryLong(String sql) {
+    public long queryLong(String sql) {
         try (Connection c = admin.getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
             rs.next();
             return rs.getLong(1);
@@ -34,7 +34,7 @@ final class AdminSql {
     }
 
     /** A connection of its own (for holding locks or counting as an extra session); the caller closes it. */
-    Connection open(String applicationName) throws SQLException {
+    public Connection open(String applicationName) throws SQLException {
         Connection c = admin.getConnection();
         try (Statement s = c.createStatement()) {
             s.execute("SET application_name = '" + applicationName + "'");
