@@ -64,6 +64,7 @@ final class Drill implements AutoCloseable {
     /** /health must be UP again this soon after PostgreSQL is back. */
     static final Duration HEALTH_UP_BOUND = Duration.ofSeconds(10);
     static final int WAVE_ROWS = 2_000;
+    static final int INJECTED_CONFLICTS = 3;
     static final long ADMIN_CHAT = 900_001;
     /** Token-shaped, fake, only ever sent to the loopback emulator. */
     static final String TOKEN = "6123456789:AAH-drill_fake_token_loopback_0nly42";
@@ -280,10 +281,10 @@ final class Drill implements AutoCloseable {
     }
 
     private void botApiConflict() {
-        FaultRun fault = startFault(CONFLICT, "getUpdates answered 409 Conflict 3 times in a row, as when a second poller takes over "
-                + "the long poll (below bot.conflict-limit = 5, so the bot must resume by itself)", "drill-a");
+        FaultRun fault = startFault(CONFLICT, "getUpdates answered 409 Conflict " + INJECTED_CONFLICTS + " times in a row, as when a second "
+                + "poller takes over the long poll (below bot.conflict-limit = 5, so the bot must resume by itself)", "drill-a");
         int before = emulator.conflicts();
-        emulator.inject("getUpdates", Fault.conflict(), 3);
+        emulator.inject("getUpdates", Fault.conflict(), INJECTED_CONFLICTS);
         awaitFaultsUsed(fault, "getupdates");
         fault.note((emulator.conflicts() - before) + " conflicts answered");
         recover(fault);
@@ -607,7 +608,7 @@ final class Drill implements AutoCloseable {
         String stop = "exit code " + b.exitCode();
         boolean clean = Integer.valueOf(0).equals(b.exitCode()) && b.output().contains("Stopped cleanly");
         return new DrillResult(startedAt, seconds(System.nanoTime()), environment, results, connections(), twoInstances, takeover,
-                exactlyOnce, cleanup, List.copyOf(adminAlerts), observers(), leaks, stop, clean);
+                exactlyOnce, cleanup, List.copyOf(adminAlerts), observers(), emulator.conflicts() - INJECTED_CONFLICTS, leaks, stop, clean);
     }
 
     private DrillResult.Connections connections() {
@@ -751,7 +752,7 @@ final class Drill implements AutoCloseable {
         FaultResult result(long windowEnd) {
             Double down = probe.firstDown(instance, startNanos, windowEnd).map(s -> (s.atNanos() - startNanos) / 1e9).orElse(null);
             Double up = probe.upForGood(instance, clearedNanos, windowEnd).map(s -> Math.max(0, (s.atNanos() - clearedNanos) / 1e9)).orElse(null);
-            Map<String, Integer> peaks = new LinkedHashMap<>();
+            Map<String, Integer> peaks = new java.util.TreeMap<>();
             for (ConnectionSampler.Sample s : sampler.between(startNanos, windowEnd)) {
                 s.perInstance().forEach((i, n) -> peaks.merge(i, n, Math::max));
             }

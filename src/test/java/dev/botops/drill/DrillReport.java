@@ -66,6 +66,9 @@ final class DrillReport {
             md.append('\n');
         }
 
+        md.append("\n409 answers the drill did not inject (polls of the app ending each other): ").append(r.conflictsNotInjected())
+                .append(".\n");
+
         DrillResult.Connections c = r.connections();
         md.append("\nConnections (pg_stat_activity every ").append(ConnectionSampler.EVERY.toMillis())
                 .append(" ms, each backend attributed to its instance's process by its socket): cap ").append(c.cap())

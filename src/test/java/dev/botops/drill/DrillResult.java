@@ -9,12 +9,13 @@ import java.util.Map;
  *
  * @param environment machine, Java, commit and whether the app's sources were modified (a deliberately broken build)
  * @param adminAlerts the alerts the bot sent to its admin chat, in order
+ * @param conflictsNotInjected 409 answers the emulator gave that the drill did not inject: polls of the app ending each other
  * @param secretLeaks where the bot token or the database password showed up in an instance's output or logs
  * @param standbyStop how the surviving instance stopped on SIGTERM
  */
 record DrillResult(Instant startedAt, double seconds, Map<String, String> environment, List<FaultResult> faults, Connections connections,
                    TwoInstances twoInstances, Takeover takeover, ExactlyOnceCheck.Findings ledger, ExpiredRows.Findings cleanup,
-                   List<String> adminAlerts, Observers observers, List<String> secretLeaks, String standbyStop, boolean standbyStoppedCleanly) {
+                   List<String> adminAlerts, Observers observers, int conflictsNotInjected, List<String> secretLeaks, String standbyStop, boolean standbyStoppedCleanly) {
 
     /**
      * The app's connections as seen from PostgreSQL.
