@@ -1,5 +1,7 @@
 package dev.botops.app;
 
+import dev.botops.app.demo.DemoData;
+import dev.botops.app.demo.DemoTraffic;
 import dev.botops.bot.BotConfig;
 import dev.botops.bot.BotService;
 import dev.botops.bot.Sandbox;
@@ -13,6 +15,7 @@ import dev.botops.config.Settings;
 import dev.botops.config.SettingsStore;
 import dev.botops.db.ConnectionTarget;
 import dev.botops.db.Database;
+import dev.botops.db.DatabaseException;
 import dev.botops.db.EmbeddedPostgresServer;
 import dev.botops.db.Migrations;
 import dev.botops.http.HealthEndpoint;
@@ -31,6 +34,7 @@ import dev.botops.monitor.Severity;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.ZoneId;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -64,6 +68,8 @@ public final class AppContext implements AutoCloseable {
     private BotService bot;
     private MaintenanceService maintenance;
     private volatile HealthEndpoint http;
+    private DemoData demoData;
+    private DemoTraffic demoTraffic;
     private volatile boolean closed;
 
     private AppContext(Settings settings) {
@@ -105,6 +111,7 @@ public final class AppContext implements AutoCloseable {
         }
         database = register(new Database(settings, target));
         schemaVersion = Migrations.migrate(database);
+        demoData = new DemoData(database, clock);
         log.info("Connected to {} (schema version {})", target.display(), schemaVersion);
     }
 
@@ -116,6 +123,9 @@ public final class AppContext implements AutoCloseable {
         metricHistory = new MetricHistory(database, settings);
         alertRules = new AlertRules(settings);
         monitor = register(new MonitorService(settings, databaseMonitor, metricHistory, alertRules, alerts, clock));
+        // Quota, connection cap and thresholds changed in the settings screen apply at once (acceptance: shrink
+        // the quota and the storage alert appears). The status command's one-shot rules keep the start values.
+        liveSettings.addListener(monitor::reconfigure);
     }
 
     /** Checks the retention policies (a bad one stops the start with a ConfigException) and creates partitions ahead. */
@@ -153,6 +163,7 @@ public final class AppContext implements AutoCloseable {
         } else if (scheduled) {
             maintenance.scheduler().start();
         }
+        resumeDemoTraffic();
         if (settings.flag(ConfigKey.HTTP_ENABLED)) {
             startHttp();
         }
@@ -180,6 +191,20 @@ public final class AppContext implements AutoCloseable {
     /** The health endpoint, once {@link #startBackgroundServices()} started it ({@code http.enabled}). */
     public Optional<HealthEndpoint> http() {
         return Optional.ofNullable(http);
+    }
+
+    /** Demo data loaded in an earlier run keeps its simulated users talking after a restart. */
+    private void resumeDemoTraffic() {
+        if (sandbox == null) {
+            return;
+        }
+        try {
+            if (demoData.installed().isPresent()) {
+                startDemoTraffic();
+            }
+        } catch (DatabaseException e) {
+            log.warn("Could not check for demo data: {}", e.getMessage());
+        }
     }
 
     /**
@@ -220,6 +245,33 @@ public final class AppContext implements AutoCloseable {
     /** The sandbox Bot API (post user messages, read replies) when the bot runs without a token. */
     public Optional<BotApiEmulator> sandbox() {
         return Optional.ofNullable(sandbox);
+    }
+
+    /** The first-run demo data (load, find, remove). */
+    public DemoData demoData() {
+        return demoData;
+    }
+
+    /**
+     * Starts the simulated users' traffic through the sandbox (a message every 3 s); nothing when the bot does
+     * not run against the sandbox. Stopped before the sandbox and the bot close.
+     */
+    public synchronized Optional<DemoTraffic> startDemoTraffic() {
+        if (closed || sandbox == null) {
+            return Optional.empty();
+        }
+        if (demoTraffic == null) {
+            demoTraffic = register(new DemoTraffic(sandbox, Duration.ofSeconds(3), settings.longValue(ConfigKey.BOT_MARKET_SEED)));
+        }
+        demoTraffic.start();
+        return Optional.of(demoTraffic);
+    }
+
+    /** Stops the simulated users (before their rows are removed). */
+    public synchronized void stopDemoTraffic() {
+        if (demoTraffic != null) {
+            demoTraffic.stop();
+        }
     }
 
     private <T extends AutoCloseable> T register(T service) {

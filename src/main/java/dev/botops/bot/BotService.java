@@ -14,6 +14,7 @@ import dev.botops.monitor.AlertSink;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
@@ -31,6 +32,7 @@ import org.slf4j.LoggerFactory;
 public final class BotService implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(BotService.class);
     private static final Duration STOP_WAIT = Duration.ofSeconds(4);
+    private static final String STOPPED_BY_OPERATOR = "Stopped by the operator; the lease is free for a standby instance";
 
     private final BotConfig config;
     private final AlertSink alerts;
@@ -46,7 +48,10 @@ public final class BotService implements AutoCloseable {
     private final LeaseKeeper leaseKeeper;
     private final AnsweredUpdates answered = new AnsweredUpdates();
     private PollingLoop loop;
+    private final MessageLog messageLog;
     private boolean conflictAlertRaised;
+    /** Stopped by the operator ({@link #pause()}): out of the running for the lease until {@link #resume()}. */
+    private boolean paused;
     private boolean closed;
 
     public BotService(BotConfig config, Database db, AlertSink alerts) {
@@ -58,6 +63,7 @@ public final class BotService implements AutoCloseable {
         this.market = new MarketSimulator(db, config.marketSeed(), config.marketTick());
         this.processor = new UpdateProcessor(db, new TradingCommands(market, config.startingBalance(), () -> board.snapshot().botUsername()));
         this.offsets = new BotOffsets(db, "bot:" + config.token().id());
+        this.messageLog = new MessageLog(db);
         this.adminAlerts = new AdminAlertNotifier(sender, config.adminChats(), config.alerts());
         // Leave connections for the lease heartbeat, the market and the rest of the app.
         int workerCount = Math.max(1, db.poolSize() - 2);
@@ -121,6 +127,46 @@ public final class BotService implements AutoCloseable {
         return leaseKeeper.lease().holderId();
     }
 
+    /** The latest messages in and out of the bot ({@code message_log}), newest first: the dashboard's recent activity. */
+    public List<LoggedMessage> recentMessages(int limit) {
+        return messageLog.recent(limit);
+    }
+
+    /**
+     * Operator action "Stop": stops polling (the batch in hand finishes, the offset is confirmed) and releases the
+     * lease, so a standby instance takes over at once; this instance stays out of the running until
+     * {@link #resume()}. Blocks until the polling loop has stopped (a few seconds at most).
+     */
+    public void pause() {
+        synchronized (this) {
+            if (closed || paused) {
+                return;
+            }
+            paused = true;
+        }
+        log.info("Operator stopped the bot");
+        // Outside this monitor: stepping down calls standBy() on the lease thread, which takes it.
+        leaseKeeper.pause();
+        synchronized (this) {
+            if (!closed) {
+                board.set(BotState.STOPPED, STOPPED_BY_OPERATOR);
+            }
+        }
+    }
+
+    /** Operator action "Start" after {@link #pause()}: competes for the lease again and polls once it holds it. */
+    public void resume() {
+        synchronized (this) {
+            if (closed || !paused) {
+                return;
+            }
+            paused = false;
+            board.set(BotState.STANDBY, "Waiting for the bot lease");
+        }
+        log.info("Operator started the bot again");
+        leaseKeeper.resume();
+    }
+
     /** Operator action: after a conflict (409 storm, refused webhook, bad token), try polling again. */
     public synchronized void retry() {
         if (closed || !leaseKeeper.active() || board.state() != BotState.CONFLICT) {
@@ -133,7 +179,7 @@ public final class BotService implements AutoCloseable {
     }
 
     private synchronized void activate() {
-        if (closed) {
+        if (closed || paused) {
             return;
         }
         board.holder(leaseKeeper.lastKnownHolder());
@@ -159,6 +205,8 @@ public final class BotService implements AutoCloseable {
         board.holder(activeHolder);
         if (closed) {
             board.set(BotState.STOPPED, "Stopped");
+        } else if (paused) {
+            board.set(BotState.STOPPED, STOPPED_BY_OPERATOR);
         } else {
             board.set(BotState.STANDBY, activeHolder.map(h -> "Another instance is active: " + h.holderId() + " on " + h.host())
                     .orElse("The lease could not be renewed; standing by"));

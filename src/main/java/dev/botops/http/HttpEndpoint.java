@@ -102,7 +102,22 @@ public final class HttpEndpoint implements AutoCloseable {
             log.error("Unexpected failure answering {} {}", method, exchange.getRequestURI().getPath(), e);
             response = error(500, "Internal error; see the application log.");
         }
+        if (bodyLeftUnread(exchange)) {
+            // The client may still be sending a body we did not read (413, or refused before reading): the
+            // connection cannot carry another request, so say so instead of letting a keep-alive client
+            // reuse it and see the next request fail.
+            response = response.withHeader("Connection", "close");
+        }
         send(exchange, method, response);
+    }
+
+    private static boolean bodyLeftUnread(HttpExchange exchange) {
+        if (exchange.getAttribute(BODY_READ) != null) {
+            return false;
+        }
+        String length = exchange.getRequestHeaders().getFirst("Content-Length");
+        boolean chunked = exchange.getRequestHeaders().getFirst("Transfer-Encoding") != null;
+        return chunked || (length != null && !length.trim().equals("0"));
     }
 
     private Response route(HttpExchange exchange, String method) throws Exception {
@@ -149,6 +164,8 @@ public final class HttpEndpoint implements AutoCloseable {
         throw new HttpError(404, "No such endpoint: " + path + ". Try /health, /database/health, /metrics or /maintenance/runs.");
     }
 
+    private static final String BODY_READ = "botops.body-read";
+
     private static byte[] readBody(HttpExchange exchange) throws IOException {
         String length = exchange.getRequestHeaders().getFirst("Content-Length");
         if (length != null) {
@@ -170,6 +187,7 @@ public final class HttpEndpoint implements AutoCloseable {
                     throw new HttpError(413, "Request bodies are limited to 64 KiB.");
                 }
             }
+            exchange.setAttribute(BODY_READ, Boolean.TRUE);
             return out.toByteArray();
         }
     }

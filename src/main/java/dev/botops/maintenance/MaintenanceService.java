@@ -1,6 +1,8 @@
 package dev.botops.maintenance;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
@@ -63,7 +65,9 @@ public final class MaintenanceService implements AutoCloseable {
     private final MaintenanceScheduler scheduler;
     private final ExecutorService executor;
     private final ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule())
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            // The stored report also carries derived values (duration, usedPercent, ...) that are not record components.
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     private final AtomicReference<ActiveRun> active = new AtomicReference<>();
     private final AtomicReference<CleanupProgress> progress = new AtomicReference<>();
     private final List<ProgressListener> listeners = new CopyOnWriteArrayList<>();
@@ -345,6 +349,23 @@ public final class MaintenanceService implements AutoCloseable {
 
     public Optional<RunRecord> run(long runId) {
         return runLog.get(runId);
+    }
+
+    /**
+     * A finished run's whole report as stored in {@code details}: per table (rows, partitions, space, archive file),
+     * VACUUM and health. Empty while the run is active, for skipped runs, and for unknown ids.
+     */
+    public Optional<RunReport> report(long runId) {
+        return runLog.get(runId).map(RunRecord::detailsJson).flatMap(details -> {
+            try {
+                JsonNode node = json.readTree(details);
+                // A running run's details hold only the instance; the report replaces them when it finishes.
+                return node.has("runId") ? Optional.of(json.treeToValue(node, RunReport.class)) : Optional.empty();
+            } catch (JsonProcessingException e) {
+                log.warn("The stored details of maintenance run {} cannot be read: {}", runId, e.getMessage());
+                return Optional.empty();
+            }
+        });
     }
 
     /** Runs in the log per outcome (for metrics); every outcome is present. */

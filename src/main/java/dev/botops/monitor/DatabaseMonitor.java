@@ -59,8 +59,8 @@ public final class DatabaseMonitor {
                     + " FROM pg_stat_activity WHERE backend_type = 'client backend'";
 
     private final Database database;
-    private final long quotaBytes;
-    private final int planCap;
+    /** The plan's limits; replaced when the operator changes them in the settings (read once per snapshot). */
+    private volatile PlanLimits plan;
     private final Clock clock;
     private final TableReader tables;
     private final Object turn = new Object();
@@ -72,10 +72,21 @@ public final class DatabaseMonitor {
     /** @param lockPrecheck false skips the {@code pg_locks} check (tests drive the lock-timeout path with it) */
     DatabaseMonitor(Database database, Settings settings, Clock clock, boolean lockPrecheck) {
         this.database = database;
-        this.quotaBytes = settings.bytes(ConfigKey.STORAGE_QUOTA);
-        this.planCap = settings.integer(ConfigKey.CONNECTION_CAP);
+        this.plan = PlanLimits.of(settings);
         this.clock = clock;
         this.tables = new TableReader(lockPrecheck);
+    }
+
+    /** The plan's storage quota and connection cap, as configured. */
+    private record PlanLimits(long quotaBytes, int connectionCap) {
+        static PlanLimits of(Settings settings) {
+            return new PlanLimits(settings.bytes(ConfigKey.STORAGE_QUOTA), settings.integer(ConfigKey.CONNECTION_CAP));
+        }
+    }
+
+    /** Takes the quota and connection cap of changed settings; the next snapshot measures against them. */
+    public void reconfigure(Settings settings) {
+        plan = PlanLimits.of(settings);
     }
 
     /**
@@ -87,13 +98,14 @@ public final class DatabaseMonitor {
         synchronized (turn) {
             Instant started = clock.instant();
             long startNanos = System.nanoTime();
+            PlanLimits limits = plan;
             return database.once(Work.MONITOR, c -> {
-                ServerRead server = readServer(c);
+                ServerRead server = readServer(c, limits.connectionCap());
                 Activity activity = readActivity(c);
                 List<TableStats> tableStats = tables.read(c, started);
                 Duration elapsed = Duration.ofNanos(System.nanoTime() - startNanos);
                 return new DatabaseSnapshot(started, elapsed, DatabaseSnapshot.State.OK, null, server.server(),
-                        Storage.of(server.databaseBytes(), quotaBytes),
+                        Storage.of(server.databaseBytes(), limits.quotaBytes()),
                         Connections.of(activity.total, activity.active, activity.idle, activity.idleInTransaction,
                                 activity.other, activity.ours, server.limit()),
                         activity.sessions(), tableStats);
@@ -101,7 +113,7 @@ public final class DatabaseMonitor {
         }
     }
 
-    private ServerRead readServer(Connection c) throws SQLException {
+    private static ServerRead readServer(Connection c, int planCap) throws SQLException {
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(SERVER_SQL)) {
             rs.next();
             Instant startedAt = rs.getTimestamp(4).toInstant();

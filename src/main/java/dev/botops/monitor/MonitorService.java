@@ -42,7 +42,8 @@ public final class MonitorService implements AutoCloseable {
 
     private final DatabaseMonitor monitor;
     private final MetricHistory history;
-    private final AlertRules rules;
+    /** Replaced when the operator changes thresholds in the settings; read once per run. */
+    private volatile AlertRules rules;
     private final AlertService alerts;
     private final Clock clock;
     private final Duration interval;
@@ -54,6 +55,8 @@ public final class MonitorService implements AutoCloseable {
     private volatile DatabaseSnapshot latest;
     private volatile DatabaseSnapshot lastReachable;
     private volatile Forecast forecast;
+    /** Set when the quota changed: the next run recomputes the forecast against the new quota. */
+    private volatile boolean forecastStale;
     /** Guarded by {@code this} (start, refresh and close). */
     private ScheduledExecutorService executor;
     /** Serialises runs; not {@code this}, so that close() can wait for a run without blocking it. */
@@ -100,6 +103,35 @@ public final class MonitorService implements AutoCloseable {
             executor.execute(this::scheduledRun);
         } catch (RejectedExecutionException e) {
             log.debug("Refresh ignored: the monitor is stopping");
+        }
+    }
+
+    /**
+     * Applies settings changed at run time (the plan's quota and connection cap, the alert thresholds) and,
+     * when the monitor runs, takes a fresh snapshot at once so alerts follow the change without waiting a
+     * whole interval. The interval and the in-memory history size need a restart.
+     */
+    public void reconfigure(Settings settings) {
+        monitor.reconfigure(settings);
+        rules = new AlertRules(settings);
+        forecastStale = true;
+        synchronized (this) {
+            if (executor != null) {
+                refreshNow();
+            }
+        }
+    }
+
+    /**
+     * Someone else changed the persisted history (demo data loaded or removed): the next run recomputes the
+     * forecast, and when the monitor runs that run is now.
+     */
+    public void historyChanged() {
+        forecastStale = true;
+        synchronized (this) {
+            if (executor != null) {
+                refreshNow();
+            }
         }
     }
 
@@ -222,7 +254,8 @@ public final class MonitorService implements AutoCloseable {
         Instant now = snapshot.takenAt();
         boolean sampled = sampleIfDue(snapshot, now);
         pruneIfDue(now);
-        if (sampled || forecast == null) {
+        if (sampled || forecast == null || forecastStale) {
+            forecastStale = false;
             try {
                 forecast = history.forecast(now, snapshot);
             } catch (DatabaseException e) {

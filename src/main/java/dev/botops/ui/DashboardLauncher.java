@@ -4,6 +4,7 @@ import dev.botops.app.AppContext;
 import dev.botops.config.Settings;
 import dev.botops.ui.common.FxTaskExecutor;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import javafx.application.Platform;
 import javafx.geometry.Insets;
@@ -28,7 +29,8 @@ public final class DashboardLauncher {
     public static int run(Settings settings) {
         CountDownLatch closed = new CountDownLatch(1);
         AtomicReference<AppContext> context = new AtomicReference<>();
-        java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean();
+        AtomicReference<Dashboard> shown = new AtomicReference<>();
+        AtomicBoolean closing = new AtomicBoolean();
         // Ctrl-C or SIGTERM: stop the services (and the embedded PostgreSQL) in order, too.
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             closing.set(true);
@@ -51,12 +53,21 @@ public final class DashboardLauncher {
             stage.setScene(new Scene(root, 720, 420));
             stage.setOnCloseRequest(e -> {
                 status.setText("Stopping services…");
+                if (shown.get() != null) {
+                    shown.get().model().showStatus("Stopping services…");
+                }
+                long closeStarted = System.nanoTime();
                 closing.set(true);
                 Thread stopper = new Thread(() -> {
+                    Dashboard dashboard = shown.get();
+                    if (dashboard != null) {
+                        dashboard.close();
+                    }
                     AppContext ctx = context.get();
                     if (ctx != null) {
                         ctx.close();
                     }
+                    log.info("Services stopped in {} ms", (System.nanoTime() - closeStarted) / 1_000_000);
                     closed.countDown();
                 }, "botops-stop");
                 stopper.start();
@@ -74,6 +85,7 @@ public final class DashboardLauncher {
                     ctx.startBackgroundServices();
                     Platform.runLater(() -> {
                         Dashboard dashboard = new Dashboard(ctx, tasks);
+                        shown.set(dashboard);
                         stage.getScene().setRoot(dashboard.root());
                         stage.setWidth(1280);
                         stage.setHeight(820);

@@ -47,6 +47,27 @@ class RunLogTest {
     }
 
     @Test
+    void finishedRunsReportIsReadBackWithItsTablesAndArchiveFile(TestDatabase testDb) {
+        MaintenanceHarness.createEventsTable(testDb, "reread_events");
+        MaintenanceHarness.insertEvents(testDb, "reread_events", NOW.minus(Duration.ofDays(31)), 300);
+        try (MaintenanceHarness m = new MaintenanceHarness(testDb, Map.of("retention.reread_events.column", "created_at",
+                "retention.reread_events.max-age", "30d", "retention.reread_events.archive", "true"))) {
+            RunReport report = m.run(RunRequest.cleanup(false).withTables(Set.of("reread_events")));
+
+            RunReport stored = m.service.report(report.runId()).orElseThrow();
+
+            assertThat(stored.tables()).singleElement().satisfies(t -> {
+                assertThat(t.table()).isEqualTo("public.reread_events");
+                assertThat(t.rows()).isEqualTo(300);
+                assertThat(t.archiveFile()).isEqualTo(report.tables().get(0).archiveFile()).endsWith(".jsonl.gz");
+            });
+            assertThat(stored.outcome()).isEqualTo(Outcome.SUCCEEDED);
+            assertThat(stored.startedAt()).isEqualTo(report.startedAt());
+            assertThat(m.service.report(report.runId() + 1000)).isEmpty();
+        }
+    }
+
+    @Test
     void maintenanceLogHasAReadableLinePerRunAndPerTable(TestDatabase testDb) {
         MaintenanceHarness.createEventsTable(testDb, "readable_events");
         MaintenanceHarness.insertEvents(testDb, "readable_events", NOW.minus(Duration.ofDays(31)), 250);

@@ -94,6 +94,43 @@ class MonitorServiceTest {
     }
 
     @Test
+    void reconfiguredQuotaRaisesAndClearsTheStorageAlertOnTheNextRun() {
+        AlertService alerts = alerts();
+        MonitorService monitor = monitor(Map.of(), alerts, Clock.systemUTC());
+        monitor.runOnce();
+        assertThat(alerts.active(AlertRules.STORAGE)).isEmpty();
+
+        monitor.reconfigure(testDb.settings(Map.of("limits.storage-quota", "1MB")));
+        DatabaseSnapshot shrunk = monitor.runOnce();
+        assertThat(shrunk.storage().quotaBytes()).isEqualTo(1L << 20);
+        assertThat(alerts.active(AlertRules.STORAGE)).map(Alert::severity).contains(Severity.CRITICAL);
+
+        monitor.reconfigure(testDb.settings(Map.of("limits.storage-quota", "10GB")));
+        monitor.runOnce();
+        assertThat(alerts.active(AlertRules.STORAGE)).isEmpty();
+    }
+
+    @Test
+    void reconfiguringARunningMonitorTakesASnapshotAtOnce() {
+        AlertService alerts = alerts();
+        MonitorService monitor = monitor(Map.of("monitor.interval", "1h"), alerts, Clock.systemUTC());
+        List<DatabaseSnapshot> seen = new CopyOnWriteArrayList<>();
+        monitor.addListener(seen::add);
+        monitor.start();
+        try {
+            await().atMost(Duration.ofSeconds(10)).until(() -> seen.size() == 1);
+
+            monitor.reconfigure(testDb.settings(Map.of("limits.storage-quota", "1MB")));
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> seen.size() == 2);
+            assertThat(seen.get(1).storage().quotaBytes()).isEqualTo(1L << 20);
+            assertThat(alerts.active(AlertRules.STORAGE)).isPresent();
+        } finally {
+            monitor.close();
+        }
+    }
+
+    @Test
     void dippingJustBelowTheThresholdDoesNotClearTheAlert() {
         AlertService alerts = alerts();
         monitorAtStoragePercent(83, alerts).runOnce();

@@ -30,6 +30,8 @@ public final class LeaseKeeper implements AutoCloseable {
     /** The holder this standby last reported, so a change of holder is reported once. */
     private String standbyBehind;
     private boolean stopped;
+    /** The operator took this instance out of the running: no heartbeats until {@link #resume()}. */
+    private boolean paused;
 
     public LeaseKeeper(InstanceLease lease) {
         this.lease = lease;
@@ -59,7 +61,7 @@ public final class LeaseKeeper implements AutoCloseable {
     }
 
     private synchronized void heartbeat() {
-        if (stopped) {
+        if (stopped || paused) {
             return;
         }
         try {
@@ -104,19 +106,48 @@ public final class LeaseKeeper implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops competing for the lease until {@link #resume()}: an active instance steps down (listeners told) and
+     * releases the lease at once, so a standby takes over at its next heartbeat instead of waiting for expiry.
+     */
+    public synchronized void pause() {
+        if (stopped || paused) {
+            return;
+        }
+        paused = true;
+        standbyBehind = null;
+        log.info("Lease {}: this instance stops competing for it", lease.name());
+        stepDownAndRelease();
+    }
+
+    /** Competes for the lease again, starting with a heartbeat now rather than at the next tick. */
+    public synchronized void resume() {
+        if (stopped || !paused) {
+            return;
+        }
+        paused = false;
+        log.info("Lease {}: this instance competes for it again", lease.name());
+        scheduler.execute(this::heartbeat);
+    }
+
+    private void stepDownAndRelease() {
+        if (!active) {
+            return;
+        }
+        stepDown(Optional.empty());
+        try {
+            lease.release();
+        } catch (RuntimeException e) {
+            log.warn("Could not release lease {} (it expires by itself): {}", lease.name(), e.getMessage());
+        }
+    }
+
     /** Stops heartbeats; an active instance steps down (listeners told) and releases the lease at once. */
     @Override
     public void close() {
         synchronized (this) {
             stopped = true;
-            if (active) {
-                stepDown(Optional.empty());
-                try {
-                    lease.release();
-                } catch (RuntimeException e) {
-                    log.warn("Could not release lease {} (it expires by itself): {}", lease.name(), e.getMessage());
-                }
-            }
+            stepDownAndRelease();
         }
         BotThreads.shutdown(scheduler, Duration.ofSeconds(5), "The lease thread");
     }

@@ -18,6 +18,11 @@ public final class Formats {
         return Sizes.format(bytes);
     }
 
+    /** Thousands separated, the same in every locale: "12,345". */
+    public static String count(long n) {
+        return String.format(Locale.ROOT, "%,d", n);
+    }
+
     public static String percent(double value) {
         return String.format(Locale.ROOT, "%.1f %%", value);
     }

@@ -14,13 +14,19 @@ import javafx.scene.control.Label;
 import javafx.scene.control.ToggleButton;
 import javafx.scene.control.ToggleGroup;
 import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.StackPane;
 import javafx.scene.layout.VBox;
 
-/** The frame: sidebar of screens, critical banner on top, status line at the bottom. Screens are built on first visit. */
+/**
+ * The frame: sidebar of screens, critical banner on top, status line at the bottom. Every screen is built
+ * at start and kept in the scene, hidden ones invisible and unmanaged (no layout work while hidden, e.g.
+ * when the banner appears): a visit then costs no FXML loading and no view-model start on the FX thread.
+ */
 public final class MainView {
     private final MainViewModel model;
     private final Map<String, Supplier<Node>> screens;
     private final Map<String, Node> built = new LinkedHashMap<>();
+    private final StackPane stack = new StackPane();
 
     @FXML
     private BorderPane root;
@@ -41,6 +47,14 @@ public final class MainView {
 
     @FXML
     private void initialize() {
+        for (Map.Entry<String, Supplier<Node>> screen : screens.entrySet()) {
+            Node node = screen.getValue().get();
+            node.setVisible(false);
+            node.setManaged(false);
+            stack.getChildren().add(node);
+            built.put(screen.getKey(), node);
+        }
+        root.setCenter(stack);
         ToggleGroup group = new ToggleGroup();
         boolean first = true;
         for (String title : screens.keySet()) {
@@ -71,8 +85,11 @@ public final class MainView {
 
     /** Shows a screen by its sidebar title. */
     public void show(String title) {
-        Node node = built.computeIfAbsent(title, t -> screens.get(t).get());
-        root.setCenter(node);
+        built.forEach((name, node) -> {
+            boolean shown = name.equals(title);
+            node.setVisible(shown);
+            node.setManaged(shown);
+        });
     }
 
     private void applyTheme(ConfigKey.Theme theme) {

@@ -1,0 +1,21 @@
+package dev.botops.ui.overview;
+
+import dev.botops.bot.BotStatus;
+import dev.botops.monitor.Alert;
+import dev.botops.monitor.DatabaseSnapshot;
+import dev.botops.monitor.Forecast;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Everything the Overview shows live, read together off the FX thread (the services' getters may wait on
+ * their locks) and handed to it as one immutable value.
+ *
+ * @param activeAlerts most severe first
+ */
+public record OverviewUpdate(DatabaseSnapshot snapshot, Optional<Forecast> forecast, Optional<BotStatus> bot,
+                             List<Alert> activeAlerts) {
+    public OverviewUpdate {
+        activeAlerts = List.copyOf(activeAlerts);
+    }
+}

@@ -1,0 +1,23 @@
+package dev.botops.ui.tables;
+
+import dev.botops.maintenance.VacuumReport;
+import dev.botops.monitor.DatabaseSnapshot;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/** What the Tables screen reads and does; {@link #vacuum} blocks, so it runs through the task executor. */
+public interface TablesSource {
+    /** Delivers every snapshot (on the monitor's thread); returns how to stop. */
+    Runnable subscribe(Consumer<DatabaseSnapshot> listener);
+
+    Optional<DatabaseSnapshot> latest();
+
+    /** The retention policy of a table in a few words ("30 d, partition drop"), by {@code schema.name}. */
+    String retention(String table, String partitionOf);
+
+    /** Runs VACUUM (ANALYZE) of one table through maintenance and waits for its report. */
+    VacuumReport vacuum(String qualifiedName) throws Exception;
+
+    /** Asks the monitor for a fresh snapshot (after a VACUUM changed the figures). */
+    void refresh();
+}
