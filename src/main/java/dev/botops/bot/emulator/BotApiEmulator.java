@@ -57,6 +57,7 @@ public final class BotApiEmulator implements AutoCloseable {
     private final List<Consumer<SentMessage>> listeners = new CopyOnWriteArrayList<>();
     private final Map<String, Deque<Fault>> faults = new HashMap<>();
     private final Map<String, AtomicInteger> calls = new java.util.concurrent.ConcurrentHashMap<>();
+    private final AtomicInteger conflicts = new AtomicInteger();
     private volatile String webhookUrl = "";
 
     private BotApiEmulator(String token, EmulatorOptions options, HttpServer server, ExecutorService executor) {
@@ -233,6 +234,11 @@ public final class BotApiEmulator implements AutoCloseable {
         return count == null ? 0 : count.get();
     }
 
+    /** 409 Conflict answers given: injected, while a webhook was set, or to a poll that a newer getUpdates ended. */
+    public int conflicts() {
+        return conflicts.get();
+    }
+
     /** sendMessage calls answered with 429 because the bot sent too fast. */
     public int floodRejections() {
         return flood.rejections();
@@ -294,6 +300,7 @@ public final class BotApiEmulator implements AutoCloseable {
     private boolean applyFault(HttpExchange exchange, Fault fault) throws IOException, InterruptedException {
         switch (fault.kind()) {
             case CONFLICT:
+                conflicts.incrementAndGet();
                 respond(exchange, 409, error(409, "Conflict: terminated by other getUpdates request; "
                         + "make sure that only one bot instance is running"));
                 return true;
@@ -356,6 +363,7 @@ public final class BotApiEmulator implements AutoCloseable {
 
     private Answer getUpdates(JsonNode params) throws InterruptedException, IOException {
         if (!webhookUrl.isEmpty()) {
+            conflicts.incrementAndGet();
             return new Answer(409, error(409, "Conflict: can't use getUpdates method while webhook is active; "
                     + "use deleteWebhook to delete the webhook first"));
         }
@@ -364,6 +372,7 @@ public final class BotApiEmulator implements AutoCloseable {
         long timeoutSeconds = Math.max(0, params.path("timeout").asLong(0));
         UpdateQueue.Poll poll = updates.poll(offset, limit, TimeUnit.SECONDS.toMillis(timeoutSeconds));
         if (poll.terminated()) {
+            conflicts.incrementAndGet();
             return new Answer(409, error(409, "Conflict: terminated by other getUpdates request; "
                     + "make sure that only one bot instance is running"));
         }

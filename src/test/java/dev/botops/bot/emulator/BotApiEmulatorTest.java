@@ -81,6 +81,22 @@ class BotApiEmulatorTest {
     }
 
     @Test
+    void everyConflictAnswerIsCounted() throws Exception {
+        CompletableFuture<BotApiException> first = CompletableFuture.supplyAsync(() -> failureOf(() -> gateway.getUpdates(0, 100, Duration.ofSeconds(10))));
+        org.awaitility.Awaitility.await().until(() -> emulator.openPolls() == 1);
+        try (TelegramGateway other = new TelegramGateway(TOKEN, emulator.baseUrl(), Duration.ofSeconds(5))) {
+            other.getUpdates(0, 100, Duration.ZERO);
+        }
+        first.get(5, TimeUnit.SECONDS);
+        emulator.inject("getUpdates", Fault.conflict());
+        failureOf(() -> gateway.getUpdates(0, 100, Duration.ZERO));
+        emulator.setWebhookUrl("https://example.invalid/hook");
+        failureOf(() -> gateway.getUpdates(0, 100, Duration.ZERO));
+
+        assertThat(emulator.conflicts()).isEqualTo(3);
+    }
+
+    @Test
     void getUpdatesConflictsWhileAWebhookIsSet() throws Exception {
         emulator.setWebhookUrl("https://example.invalid/hook");
         assertThat(gateway.webhookInfo().getUrl()).isEqualTo("https://example.invalid/hook");
