@@ -12,7 +12,8 @@ import javafx.application.Platform;
 
 /**
  * Measures how long the FX thread stays blocked: every 5 ms it posts a ping and records how late the FX
- * thread ran it. {@link #maxBlockMillis()} is the longest stall seen while running.
+ * thread ran it (counted from when the ping was surely queued). {@link #maxBlockMillis()} is the longest stall
+ * seen while running.
  *
  * <p>On a machine whose few CPUs are shared with other busy processes, part of a stall is waiting for a CPU,
  * which no UI code can avoid: the FX thread's own wait, and the wait of the render thread that the FX thread
@@ -30,8 +31,7 @@ public final class FxWatchdog implements AutoCloseable {
 
     private final AtomicLong maxLagNanos = new AtomicLong();
     private final AtomicLong maxBusyNanos = new AtomicLong();
-    private final AtomicLong pendingSince = new AtomicLong();
-    private final AtomicReference<long[]> pendingStats = new AtomicReference<>();
+    private final AtomicReference<String> worstStall = new AtomicReference<>("none");
     private final Path fxStats = schedstat(FX_THREAD);
     private final Path renderStats = schedstat(RENDER_THREAD);
     private final Thread thread;
@@ -45,28 +45,49 @@ public final class FxWatchdog implements AutoCloseable {
 
     private void loop() {
         while (running) {
-            long posted = System.nanoTime();
-            long since = pendingSince.get();
-            if (since == 0) {
-                pendingStats.set(stats());
-                pendingSince.set(posted);
-                Platform.runLater(() -> {
-                    record(System.nanoTime() - pendingSince.get(), pendingStats.get(), stats());
-                    pendingSince.set(0);
-                });
-            } else {
-                record(posted - since, pendingStats.get(), stats());
+            long[] before = stats();
+            AtomicReference<long[]> after = new AtomicReference<>();
+            AtomicLong ranAt = new AtomicLong();
+            Platform.runLater(() -> {
+                ranAt.set(System.nanoTime());
+                after.set(stats());
+            });
+            // The ping was queued before runLater returned: count from there, so that this thread losing its CPU
+            // while posting is not taken for a stall of the FX thread.
+            long queued = System.nanoTime();
+            while (running && after.get() == null) {
+                java.util.concurrent.locks.LockSupport.parkNanos(5_000_000L);
+                if (after.get() == null) {
+                    record(System.nanoTime() - queued, before, stats()); // still waiting: a stall in progress
+                }
+            }
+            if (after.get() != null) {
+                record(Math.max(0, ranAt.get() - queued), before, after.get());
             }
             java.util.concurrent.locks.LockSupport.parkNanos(5_000_000L);
         }
     }
 
-    /** @param before/after {FX thread on a CPU, FX thread waiting for a CPU, render thread waiting for a CPU, GC pauses}, ns */
+    /**
+     * @param before/after {FX thread on a CPU, FX thread waiting for a CPU, render thread waiting for a CPU, GC pauses,
+     *                     render thread on a CPU}, ns
+     */
     private void record(long lagNanos, long[] before, long[] after) {
         long fxOnCpu = after[0] - before[0];
         long cpuWaits = (after[1] - before[1]) + (after[2] - before[2]) + (after[3] - before[3]);
+        long busy = Math.max(fxOnCpu, lagNanos - cpuWaits);
         maxLagNanos.accumulateAndGet(lagNanos, Math::max);
-        maxBusyNanos.accumulateAndGet(Math.max(fxOnCpu, lagNanos - cpuWaits), Math::max);
+        if (busy > maxBusyNanos.getAndAccumulate(busy, Math::max)) {
+            worstStall.set(String.format(java.util.Locale.ROOT, "%d ms: FX thread on a CPU %d ms, waiting for one %d ms; render thread on a CPU "
+                    + "%d ms, waiting for one %d ms; GC pauses %d ms", lagNanos / 1_000_000, fxOnCpu / 1_000_000,
+                    (after[1] - before[1]) / 1_000_000, (after[4] - before[4]) / 1_000_000, (after[2] - before[2]) / 1_000_000,
+                    (after[3] - before[3]) / 1_000_000));
+        }
+    }
+
+    /** What the stall with the most busy time was made of, for the test log. */
+    public String worstStall() {
+        return worstStall.get();
     }
 
     /** The longest stall, wall clock. */
@@ -85,6 +106,7 @@ public final class FxWatchdog implements AutoCloseable {
     public void reset() {
         maxLagNanos.set(0);
         maxBusyNanos.set(0);
+        worstStall.set("none");
     }
 
     @Override
@@ -94,11 +116,12 @@ public final class FxWatchdog implements AutoCloseable {
 
     private long[] stats() {
         long[] fx = read(fxStats);
+        long[] render = read(renderStats);
         long gcMillis = 0;
         for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
             gcMillis += Math.max(0, gc.getCollectionTime());
         }
-        return new long[] {fx[0], fx[1], read(renderStats)[1], gcMillis * 1_000_000L};
+        return new long[] {fx[0], fx[1], render[1], gcMillis * 1_000_000L, render[0]};
     }
 
     /** {time on a CPU, time waiting on a run queue} in nanoseconds; zeros when unknown. */
