@@ -86,6 +86,8 @@ final class Drill implements AutoCloseable {
     private final List<String> adminAlerts = new CopyOnWriteArrayList<>();
     private final Map<String, AppInstance> instances = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
     private final CommandLedger ledger = new CommandLedger();
+    /** If the test JVM itself is stopped (Ctrl-C, a CI timeout), the app instances must not outlive it. */
+    private final Thread killInstancesOnExit = new Thread(this::killInstances, "drill-exit");
     private DrillPostgres pg;
     private BotApiEmulator emulator;
     private AdminConnection checker;
@@ -96,8 +98,6 @@ final class Drill implements AutoCloseable {
     private int waves;
     private DrillResult.TwoInstances twoInstances;
     private DrillResult.Takeover takeover;
-    /** If the test JVM itself is stopped (Ctrl-C, a CI timeout), the app instances must not outlive it. */
-    private final Thread killInstancesOnExit = new Thread(this::killInstances, "drill-exit");
 
     Drill(Path runDir) {
         this.runDir = runDir;
@@ -195,7 +195,7 @@ final class Drill implements AutoCloseable {
 
     private void collectAdminAlert(SentMessage message) {
         if (message.chatId() == ADMIN_CHAT) {
-            adminAlerts.add(String.format("%.1f s: %s", seconds(message.sentNanos()), message.text().lines().findFirst().orElse("")));
+            adminAlerts.add(String.format(java.util.Locale.ROOT, "%.1f s: %s", seconds(message.sentNanos()), message.text().lines().findFirst().orElse("")));
         }
     }
 
