@@ -10,10 +10,12 @@ import dev.botops.testing.TestDatabase;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -284,18 +286,31 @@ class MonitorServiceTest {
         sql.execute("CREATE TABLE IF NOT EXISTS quiet (id int)");
         MonitorService monitor = monitor(new HashMap<>(), alerts(), Clock.systemUTC());
 
-        // The statistics of the CREATE reach pg_stat asynchronously; once they have, the table stays quiet and
-        // each new snapshot reuses its record.
-        java.util.concurrent.atomic.AtomicReference<DatabaseSnapshot> previous = new java.util.concurrent.atomic.AtomicReference<>(monitor.runOnce());
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(() -> {
+        // The statistics of the CREATE reach pg_stat asynchronously; once they have, the table stays quiet.
+        AtomicReference<DatabaseSnapshot> previous = new AtomicReference<>(monitor.runOnce());
+        await().atMost(Duration.ofSeconds(20)).until(() -> {
             DatabaseSnapshot next = monitor.runOnce();
             boolean shared = table(next, "quiet") == table(previous.get(), "quiet");
             previous.set(next);
             return shared;
         });
-        DatabaseSnapshot first = previous.get();
-        DatabaseSnapshot second = monitor.runOnce();
-        assertThat(table(second, "quiet")).isSameAs(table(first, "quiet"));
+
+        // Over one full rotation the quiet table is re-measured exactly once (a fresh record with a new
+        // measurement time); every other snapshot reuses the record of the one before.
+        List<DatabaseSnapshot.TableStats> records = new ArrayList<>();
+        records.add(table(previous.get(), "quiet"));
+        for (int i = 0; i < TableReader.REFRESH_ROUNDS; i++) {
+            records.add(table(monitor.runOnce(), "quiet"));
+        }
+        int fresh = 0;
+        for (int i = 1; i < records.size(); i++) {
+            if (records.get(i) != records.get(i - 1)) {
+                fresh++;
+                assertThat(records.get(i).sizesMeasuredAt()).isAfter(records.get(i - 1).sizesMeasuredAt());
+                assertThat(records.get(i).totalBytes()).isEqualTo(records.get(i - 1).totalBytes());
+            }
+        }
+        assertThat(fresh).isEqualTo(1);
     }
 
     private static DatabaseSnapshot.TableStats table(DatabaseSnapshot snapshot, String name) {
