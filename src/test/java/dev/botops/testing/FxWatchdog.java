@@ -12,7 +12,8 @@ import javafx.application.Platform;
 
 /**
  * Measures how long the FX thread stays blocked: every 5 ms it posts a ping and records how late the FX
- * thread ran it. {@link #maxBlockMillis()} is the longest stall seen while running.
+ * thread ran it, counted from when the ping was surely queued. {@link #maxBlockMillis()} is the longest stall
+ * seen while running.
  *
  * <p>On a machine whose few CPUs are shared with other busy processes, part of a stall is waiting for a CPU,
  * which no UI code can avoid: the FX thread's own wait, and the wait of the render thread that the FX thread
@@ -30,8 +31,6 @@ public final class FxWatchdog implements AutoCloseable {
 
     private final AtomicLong maxLagNanos = new AtomicLong();
     private final AtomicLong maxBusyNanos = new AtomicLong();
-    private final AtomicLong pendingSince = new AtomicLong();
-    private final AtomicReference<long[]> pendingStats = new AtomicReference<>();
     private final Path fxStats = schedstat(FX_THREAD);
     private final Path renderStats = schedstat(RENDER_THREAD);
     private static final long SAMPLE_AFTER_NANOS = 50_000_000L;
@@ -49,21 +48,28 @@ public final class FxWatchdog implements AutoCloseable {
 
     private void loop() {
         while (running) {
-            long posted = System.nanoTime();
-            long since = pendingSince.get();
-            if (since == 0) {
-                pendingStats.set(stats());
-                pendingSince.set(posted);
-                Platform.runLater(() -> {
-                    record(System.nanoTime() - pendingSince.get(), pendingStats.get(), stats());
-                    pendingSince.set(0);
-                });
-            } else {
-                long waiting = posted - since;
-                if (waiting > SAMPLE_AFTER_NANOS && waiting > maxLagNanos.get()) {
-                    sample(waiting);
+            long[] before = stats();
+            AtomicReference<long[]> after = new AtomicReference<>();
+            AtomicLong ranAt = new AtomicLong();
+            Platform.runLater(() -> {
+                ranAt.set(System.nanoTime());
+                after.set(stats());
+            });
+            // The ping was queued before runLater returned: count from there, so that this thread losing its CPU
+            // while it posts (on a busy machine) is not taken for a stall of the FX thread.
+            long queued = System.nanoTime();
+            while (running && after.get() == null) {
+                java.util.concurrent.locks.LockSupport.parkNanos(5_000_000L);
+                long waiting = System.nanoTime() - queued;
+                if (after.get() == null) {
+                    if (waiting > SAMPLE_AFTER_NANOS && waiting > maxLagNanos.get()) {
+                        sample(waiting);
+                    }
+                    record(waiting, before, stats()); // a stall in progress
                 }
-                record(waiting, pendingStats.get(), stats());
+            }
+            if (after.get() != null) {
+                record(Math.max(0, ranAt.get() - queued), before, after.get());
             }
             java.util.concurrent.locks.LockSupport.parkNanos(5_000_000L);
         }

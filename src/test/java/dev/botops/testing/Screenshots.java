@@ -4,6 +4,8 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import javafx.scene.Group;
+import javafx.scene.Parent;
 import javafx.scene.Scene;
 import javafx.scene.image.PixelReader;
 import javafx.scene.image.WritableImage;
@@ -28,5 +30,21 @@ public final class Screenshots {
         }
         Files.createDirectories(file.toAbsolutePath().getParent());
         ImageIO.write(out, "png", file.toFile());
+    }
+
+    /**
+     * Saves a shown scene's content at another size (taller than the screen, so that no scrolling hides part of a
+     * screen): the root moves to an offscreen scene for the snapshot and back. Call on the FX thread.
+     */
+    public static void saveResized(Scene shown, double width, double height, Path file) throws IOException {
+        Parent root = shown.getRoot();
+        shown.setRoot(new Group());
+        try {
+            Scene resized = new Scene(root, width, height);
+            save(resized, file);
+            resized.setRoot(new Group());
+        } finally {
+            shown.setRoot(root);
+        }
     }
 }

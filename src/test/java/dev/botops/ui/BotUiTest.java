@@ -12,7 +12,6 @@ import dev.botops.testing.PostgresExtension;
 import dev.botops.testing.TestDatabase;
 import dev.botops.ui.sandbox.SandboxChatViewModel;
 import dev.botops.ui.sandbox.SandboxChatViewModel.ChatLine;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -123,7 +122,6 @@ class BotUiTest {
         assertThat(chat().get(5).text()).isEqualTo("Bought 1 AAPL at $190.00 for $190.00. Cash left: $9,810.00.");
         assertThat(sandbox.sentTo(SandboxChatViewModel.USER_ID)).hasSize(3);
         assertThat(ui.longestFxStallMillis()).isLessThan(100);
-        ui.screenshot(Path.of(System.getProperty("botops.screenshots", "target/screenshots"), "sandbox-chat.png"), 1200, 800);
     }
 
     private String text(String query) {

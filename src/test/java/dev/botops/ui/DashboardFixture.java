@@ -2,16 +2,13 @@ package dev.botops.ui;
 
 import dev.botops.app.AppContext;
 import dev.botops.testing.FxWatchdog;
-import dev.botops.testing.Screenshots;
 import dev.botops.ui.common.FxTaskExecutor;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import javafx.application.Platform;
 import javafx.geometry.Bounds;
-import javafx.scene.Group;
 import javafx.scene.Node;
 import javafx.scene.Parent;
 import javafx.scene.control.ScrollPane;
@@ -69,32 +66,6 @@ final class DashboardFixture implements AutoCloseable {
 
     <T extends Node> T node(String query, Class<T> type) {
         return robot.lookup(query).queryAs(type);
-    }
-
-    /**
-     * Saves the window's content as a PNG at the given size (taller than the screen, so no scrolling hides part of
-     * it): the root moves to an offscreen scene for the snapshot and back. Rendering the snapshot takes the FX
-     * thread for a while; that is the test's doing, not the screen's, so the stall watch starts over after it.
-     */
-    void screenshot(Path file, int width, int height) {
-        onFx(() -> {
-            Scene shown = robot.listTargetWindows().get(0).getScene();
-            Parent root = shown.getRoot();
-            shown.setRoot(new Group());
-            try {
-                Scene tall = new Scene(root, width, height);
-                Screenshots.save(tall, file);
-                tall.setRoot(new Group());
-            } finally {
-                shown.setRoot(root);
-            }
-            return null;
-        });
-        WaitForAsyncUtils.waitForFxEvents();
-        if (watchdog != null) {
-            logStalls("before the screenshot");
-            watchdog.reset();
-        }
     }
 
     /** Scrolls the node into view (as the operator would) and clicks it. */

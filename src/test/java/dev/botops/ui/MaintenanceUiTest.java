@@ -3,7 +3,6 @@ package dev.botops.ui;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.botops.app.AppContext;
-import dev.botops.maintenance.RunRequest;
 import dev.botops.maintenance.Trigger;
 import dev.botops.testing.PostgresExtension;
 import dev.botops.testing.TestDatabase;
@@ -12,7 +11,6 @@ import dev.botops.ui.maintenance.MaintenanceViewModel.DetailRow;
 import dev.botops.ui.maintenance.MaintenanceViewModel.PreviewRow;
 import dev.botops.ui.maintenance.MaintenanceViewModel.RunRow;
 import dev.botops.ui.maintenance.MaintenanceViewModel.VacuumTarget;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -169,41 +167,6 @@ class MaintenanceUiTest {
         assertThat(text("#schedule-status")).startsWith("Not running in this instance");
         ui.until(() -> latestRun("HEALTH", "SUCCEEDED"));
         assertThat(ui.longestFxStallMillis()).isLessThan(100);
-    }
-
-    /**
-     * Renders the screen with a preview, a chosen VACUUM table and a selected run, for the README. Written to
-     * target/screenshots; {@code mvn test -Dtest=MaintenanceUiTest#screenshot* -Dbotops.screenshots=docs/screenshots}
-     * refreshes the README's copy.
-     */
-    @Test
-    void screenshotOfTheMaintenanceScreen(TestDatabase db) throws Exception {
-        open(db, "user_events", 48_000, 2_000, Map.of("retention.user_events.archive", "true"));
-        sql("DELETE FROM user_events WHERE id % 3 = 0");
-        ui.context.maintenance().start(RunRequest.health(), Trigger.SCHEDULE, "scheduler").completion().join();
-        ui.context.maintenance().startCleanup(false, Trigger.CLI, "cron").completion().join();
-        sql("INSERT INTO user_events (created_at, note) SELECT now() - interval '35 days' - g * interval '1 second', 'late ' || g "
-                + "FROM generate_series(1, 12345) g");
-        ui.clickOn("#history-refresh");
-        ui.until(() -> history().size() >= 2);
-        ui.clickOn(cellOf("#history-table", "CLEANUP"));
-        ui.until(() -> detailsOf("public.user_events") != null);
-        ui.until(() -> vacuumCell("public.user_events") != null);
-        ui.clickOn(vacuumCell("public.user_events"));
-        ui.clickOn("#cleanup-button");
-        ui.until(() -> previewRow("public.user_events") != null);
-
-        ui.context.maintenance().scheduler().start();
-        ui.clickOn("#history-refresh");
-        ui.until(() -> !ui.node("#schedule-status", Label.class).getText().startsWith("Not running"));
-        ui.onFx(() -> {
-            ui.node("#cleanup-button", Node.class).getParent().getScene().getRoot().lookupAll(".scroll-pane")
-                    .forEach(pane -> ((javafx.scene.control.ScrollPane) pane).setVvalue(0));
-            return null;
-        });
-        Path file = Path.of(System.getProperty("botops.screenshots", "target/screenshots"), "maintenance.png");
-        ui.screenshot(file, 1280, 1400);
-        assertThat(file).exists();
     }
 
     // ---- lookups (on the FX thread) -----------------------------------------------------------------------

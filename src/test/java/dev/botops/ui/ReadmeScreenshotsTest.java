@@ -3,10 +3,6 @@ package dev.botops.ui;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.botops.app.AppContext;
-import dev.botops.maintenance.RunReport;
-import dev.botops.maintenance.StartResult;
-import dev.botops.maintenance.Trigger;
 import dev.botops.testing.PostgresExtension;
 import dev.botops.testing.Screenshots;
 import dev.botops.testing.TestDatabase;
@@ -16,8 +12,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
+import dev.botops.ui.maintenance.MaintenanceViewModel;
 import javafx.scene.Node;
+import javafx.scene.control.TableView;
 import javafx.scene.control.Label;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -29,8 +26,8 @@ import org.testfx.util.WaitForAsyncUtils;
 
 /**
  * The README's screenshots, with real (demo) data: a fresh database, the app as the dashboard starts it (bot
- * in the sandbox), demo data loaded with the Overview's button, the simulated users chatting for a while and
- * one real cleanup run. Rerun with {@code mvn verify -Pscreenshots}; writes {@code docs/screenshots/*.png}.
+ * in the sandbox), demo data loaded with the Overview's button, its cleanup previewed and confirmed on the
+ * Maintenance screen, the simulated users chatting for a while. Rerun with {@code mvn verify -Pscreenshots}; writes {@code docs/screenshots/*.png}.
  */
 @Tag("screenshots")
 @ExtendWith(PostgresExtension.class)
@@ -45,13 +42,18 @@ class ReadmeScreenshotsTest {
         try (DashboardHarness harness = DashboardHarness.open(db.settings(Map.of(
                 "app.data-dir", Files.createTempDirectory("botops-screens").toString(),
                 "maintenance.scheduler-enabled", "false")), true, 1280, 900)) {
-            AppContext context = harness.context();
 
             robot.clickOn("#demo-load");
             await().atMost(Duration.ofMinutes(2)).until(() -> harness.dashboard().overview().demoInstalled().get());
-            StartResult cleanup = context.maintenance().startCleanup(false, Trigger.MANUAL, "dashboard");
-            RunReport report = cleanup.completion().get(2, TimeUnit.MINUTES);
-            log.info("Cleanup of the demo data deleted {} rows", report.rowsDeleted());
+            // The demo data's cleanup through the Maintenance screen, as an operator does it: the dry-run preview
+            // (the screenshot, with the preview's run selected in the history), then the confirmed run.
+            show(harness, "Maintenance");
+            previewCleanup();
+            saveTall(harness, "maintenance.png", 1400);
+            robot.clickOn("#cleanup-confirm");
+            await().atMost(Duration.ofMinutes(2)).until(() -> !text("#cleanup-result").isEmpty());
+            log.info("Cleanup of the demo data: {}", text("#cleanup-result"));
+            show(harness, "Overview");
             // The simulated users keep chatting: wait until the bot tile has measured their rate.
             await().atMost(Duration.ofMinutes(2)).until(() -> text("#tile-bot-caption").contains("updates/min")
                     && !text("#tile-bot-caption").startsWith("measuring")
@@ -64,12 +66,6 @@ class ReadmeScreenshotsTest {
             save(harness, "overview.png");
             show(harness, "Tables");
             save(harness, "tables.png");
-            if (robot.lookup("#nav-maintenance").tryQuery().isPresent()) {
-                show(harness, "Maintenance");
-                save(harness, "maintenance.png");
-            } else {
-                log.warn("No Maintenance screen in this build: maintenance.png not written");
-            }
             assertThat(OUT.resolve("overview.png")).exists();
         }
     }
@@ -82,6 +78,31 @@ class ReadmeScreenshotsTest {
         Node button = robot.lookup("#nav-" + title.toLowerCase(Locale.ROOT)).query();
         robot.clickOn(button);
         WaitForAsyncUtils.waitForFxEvents();
+    }
+
+    /** Clicks Cleanup and waits for the preview; shows the preview's dry run in the history with its details. */
+    @SuppressWarnings("unchecked")
+    private void previewCleanup() {
+        robot.clickOn("#cleanup-button");
+        await().atMost(Duration.ofMinutes(2)).until(() -> text("#preview-summary").contains("expired rows"));
+        TableView<MaintenanceViewModel.RunRow> history = robot.lookup("#history-table").queryAs(TableView.class);
+        await().atMost(Duration.ofSeconds(30)).until(() -> WaitForAsyncUtils.asyncFx(() -> !history.getItems().isEmpty()
+                && history.getItems().get(0).kind().equals("CLEANUP (dry run)")).get());
+        WaitForAsyncUtils.waitFor(WaitForAsyncUtils.asyncFx(() -> {
+            history.getSelectionModel().select(0);
+            return null;
+        }));
+        await().atMost(Duration.ofSeconds(30)).until(() -> text("#run-summary").startsWith("Run "));
+        WaitForAsyncUtils.waitForFxEvents();
+    }
+
+    /** Saves the window's content at a taller size than the screen. */
+    private static void saveTall(DashboardHarness harness, String name, int height) throws Exception {
+        WaitForAsyncUtils.waitFor(WaitForAsyncUtils.asyncFx(() -> {
+            Screenshots.saveResized(harness.scene(), harness.scene().getWidth(), height, OUT.resolve(name));
+            return null;
+        }));
+        log.info("Wrote {}", OUT.resolve(name).toAbsolutePath());
     }
 
     private static void save(DashboardHarness harness, String name) throws Exception {
