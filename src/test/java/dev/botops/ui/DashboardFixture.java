@@ -154,8 +154,8 @@ final class DashboardFixture implements AutoCloseable {
     }
 
     private void logStalls(String when) {
-        log.info("FX thread {}: longest stall {} ms, of which busy (not waiting for a CPU, no GC) {} ms", when, watchdog.maxBlockMillis(),
-                watchdog.maxBusyMillis());
+        log.info("FX thread {}: longest stall {} ms, of which busy (not waiting for a CPU, no GC) {} ms; the busiest stall: {}", when,
+                watchdog.maxBlockMillis(), watchdog.maxBusyMillis(), watchdog.longestStall());
     }
 
     @Override

@@ -200,11 +200,12 @@ class DashboardScreensUiTest {
     }
 
     /**
-     * Acceptance 8: the FX thread's own work never held it for 100 ms. The wall-clock stall (logged) also
-     * counts time the thread only waited for a CPU; on a loaded two-core machine that alone can pass 100 ms.
+     * Acceptance 8: the FX thread was never blocked for 100 ms by the UI's own work, locks or I/O (the stall
+     * less CPU-queue waits and GC pauses). The wall-clock stall (logged) also counts time the thread only
+     * waited for a CPU; on a loaded two-core machine that alone can pass 100 ms.
      */
     private void assertFxThreadNeverBusy100ms() {
-        log.info("FX thread: longest stall {} ms (wall clock), most work while stalled {} ms", watchdog.maxBlockMillis(),
+        log.info("FX thread: longest stall {} ms (wall clock), {} ms less CPU waits and GC", watchdog.maxBlockMillis(),
                 watchdog.maxBusyMillis());
         assertThat(watchdog.maxBusyMillis()).as(watchdog::longestStall).isLessThan(100);
     }
