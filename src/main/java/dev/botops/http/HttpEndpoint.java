@@ -165,16 +165,20 @@ public final class HttpEndpoint implements AutoCloseable {
     }
 
     private static final String BODY_READ = "botops.body-read";
+    private static final long MAX_DRAIN = 1024 * 1024;
 
     private static byte[] readBody(HttpExchange exchange) throws IOException {
         String length = exchange.getRequestHeaders().getFirst("Content-Length");
         if (length != null) {
+            long declared;
             try {
-                if (Long.parseLong(length.trim()) > MAX_BODY) {
-                    throw new HttpError(413, "Request bodies are limited to 64 KiB.");
-                }
+                declared = Long.parseLong(length.trim());
             } catch (NumberFormatException e) {
                 throw new HttpError(400, "Content-Length is not a number.");
+            }
+            if (declared > MAX_BODY) {
+                drain(exchange, declared);
+                throw new HttpError(413, "Request bodies are limited to 64 KiB.");
             }
         }
         try (InputStream in = exchange.getRequestBody()) {
@@ -190,6 +194,24 @@ public final class HttpEndpoint implements AutoCloseable {
             exchange.setAttribute(BODY_READ, Boolean.TRUE);
             return out.toByteArray();
         }
+    }
+
+    /**
+     * Reads and discards a too-large body of moderate size before answering 413: closing a connection with
+     * unread data makes TCP reset it, and the client would lose the 413 itself. Larger bodies are not read;
+     * the answer then says {@code Connection: close}.
+     */
+    private static void drain(HttpExchange exchange, long declared) throws IOException {
+        if (declared > MAX_DRAIN) {
+            return;
+        }
+        try (InputStream in = exchange.getRequestBody()) {
+            byte[] buffer = new byte[8192];
+            while (in.read(buffer) > 0) {
+                // discard
+            }
+        }
+        exchange.setAttribute(BODY_READ, Boolean.TRUE);
     }
 
     Response error(int status, String message) {
