@@ -27,6 +27,8 @@ import org.junit.jupiter.api.Timeout;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ResilienceDrillTest {
     private static final Path REPORT = Path.of(System.getProperty("basedir", "."), "docs", "drill.md");
+    /** Each run keeps its PostgreSQL data directory (~50 MB) for a post-mortem; only the latest few are kept. */
+    private static final int RUNS_KEPT = 4;
 
     private final Instant startedAt = Instant.now();
     private final Path runDir = Path.of(System.getProperty("basedir", "."), "target", "drill", Drill.timestamp(startedAt));
@@ -38,6 +40,7 @@ class ResilienceDrillTest {
     @Timeout(value = 9, unit = TimeUnit.MINUTES)
     void runTheDrill() throws Exception {
         assertThat(ProcSockets.available()).as("the drill reads /proc (Linux)").isTrue();
+        pruneOldRuns(runDir.getParent());
         try (Drill drill = new Drill(runDir)) {
             result = drill.run();
             checks = DrillVerdict.judge(result);
@@ -59,6 +62,17 @@ class ResilienceDrillTest {
         String lastRun = DrillReport.lastRun(result, checks);
         Files.writeString(runDir.resolve("report.md"), lastRun);
         DrillReport.update(REPORT, lastRun, DrillReport.historyRow(result, checks));
+    }
+
+    private static void pruneOldRuns(Path drillDir) throws java.io.IOException {
+        if (!Files.isDirectory(drillDir)) {
+            return;
+        }
+        List<Path> runs;
+        try (java.util.stream.Stream<Path> dirs = Files.list(drillDir)) {
+            runs = dirs.filter(Files::isDirectory).sorted(java.util.Comparator.reverseOrder()).collect(java.util.stream.Collectors.toList());
+        }
+        runs.stream().skip(RUNS_KEPT - 1).forEach(DrillPostgres::deleteRecursively);
     }
 
     @Test
