@@ -71,6 +71,25 @@ public final class SqlErrors {
         return state != null && (state.startsWith("08") && !PERMANENT_08.contains(state) || UNAVAILABLE.contains(state));
     }
 
+    /**
+     * A connection that was open broke under the work (its backend was terminated, the server shut down, the
+     * socket was reset): the pool has evicted it, and another connection may work at once. Not a failure to
+     * get a connection at all, which the pool raises only after waiting {@code database.connect-timeout}.
+     */
+    public static boolean isConnectionLost(Throwable error) {
+        return isUnavailable(error) && !whileConnecting(error);
+    }
+
+    /** HikariCP raises this type, and only it, when it could not hand out a connection in time. */
+    private static boolean whileConnecting(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof SQLTransientConnectionException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Wraps any failure as a {@link DatabaseException} with a plain, secret-free message. */
     public static DatabaseException translate(Throwable error, String what) {
         if (error instanceof DatabaseException) {

@@ -3,6 +3,7 @@ package dev.botops.monitor;
 import dev.botops.config.ConfigKey;
 import dev.botops.config.Settings;
 import dev.botops.db.Database;
+import dev.botops.db.SqlErrors;
 import dev.botops.db.Work;
 import dev.botops.monitor.DatabaseSnapshot.ConnectionLimit;
 import dev.botops.monitor.DatabaseSnapshot.Connections;
@@ -11,6 +12,9 @@ import dev.botops.monitor.DatabaseSnapshot.Session;
 import dev.botops.monitor.DatabaseSnapshot.Sessions;
 import dev.botops.monitor.DatabaseSnapshot.Storage;
 import dev.botops.monitor.DatabaseSnapshot.TableStats;
+import dev.failsafe.Failsafe;
+import dev.failsafe.FailsafeExecutor;
+import dev.failsafe.RetryPolicy;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -22,6 +26,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Takes {@link DatabaseSnapshot}s on one connection of the app's pool, on PostgreSQL 13 to 17: one query for
@@ -30,10 +36,18 @@ import java.util.regex.Pattern;
  * Runs as {@link Work#MONITOR}: short {@code statement_timeout} and {@code lock_timeout}; a locked table
  * never fails a snapshot.
  *
+ * <p>A snapshot runs once ({@link Database#once}): the monitor reports trouble rather than hiding it behind
+ * backoff. One exception: a pooled connection whose backend was ended (pg_terminate_backend, a server-side
+ * idle timeout) fails at its first query, and the pool evicts it; the snapshot is taken again at once on
+ * another connection, at most once per pooled connection, so one ended backend never shows as an outage.
+ * A failure to get a connection at all (the server is down or full) is not retried: an outage is reported
+ * as soon as the pool gives up, as before.
+ *
  * <p>Snapshots never overlap: concurrent callers take turns, so the monitor holds at most one connection.
  * Stateful (the table reader remembers sizes between snapshots), so share one instance.
  */
 public final class DatabaseMonitor {
+    private static final Logger log = LoggerFactory.getLogger(DatabaseMonitor.class);
     private static final int QUERY_TEXT_LIMIT = 160;
     private static final Pattern STRING_LITERAL = Pattern.compile("'(?:[^']|'')*'");
 
@@ -64,6 +78,7 @@ public final class DatabaseMonitor {
     private final Clock clock;
     private final TableReader tables;
     private final Object turn = new Object();
+    private final FailsafeExecutor<DatabaseSnapshot> retryOnLostConnection;
 
     public DatabaseMonitor(Database database, Settings settings, Clock clock) {
         this(database, settings, clock, true);
@@ -75,6 +90,20 @@ public final class DatabaseMonitor {
         this.plan = PlanLimits.of(settings);
         this.clock = clock;
         this.tables = new TableReader(lockPrecheck);
+        this.retryOnLostConnection = Failsafe.with(lostConnectionPolicy(database.poolSize()));
+    }
+
+    /**
+     * No delay: the broken connection is already evicted. Each failed attempt uses up one broken pooled
+     * connection, so the pool's size bounds the attempts when every backend was ended at once.
+     */
+    private static RetryPolicy<DatabaseSnapshot> lostConnectionPolicy(int poolSize) {
+        return RetryPolicy.<DatabaseSnapshot>builder()
+                .handleIf((Throwable e) -> SqlErrors.isConnectionLost(e))
+                .withMaxRetries(poolSize)
+                .onRetry(event -> log.info("The monitor's database connection was lost ({}); taking the snapshot again on another one",
+                        SqlErrors.sqlState(event.getLastException())))
+                .build();
     }
 
     /** The plan's storage quota and connection cap, as configured. */
@@ -99,7 +128,7 @@ public final class DatabaseMonitor {
             Instant started = clock.instant();
             long startNanos = System.nanoTime();
             PlanLimits limits = plan;
-            return database.once(Work.MONITOR, c -> {
+            return retryOnLostConnection.get(() -> database.once(Work.MONITOR, c -> {
                 ServerRead server = readServer(c, limits.connectionCap());
                 Activity activity = readActivity(c);
                 List<TableStats> tableStats = tables.read(c, started);
@@ -109,7 +138,7 @@ public final class DatabaseMonitor {
                         Connections.of(activity.total, activity.active, activity.idle, activity.idleInTransaction,
                                 activity.other, activity.ours, server.limit()),
                         activity.sessions(), tableStats);
-            });
+            }));
         }
     }
 

@@ -2,6 +2,7 @@ package dev.botops.db;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.botops.testing.PostgresExtension;
 import dev.botops.testing.TestDatabase;
@@ -116,22 +117,57 @@ class DatabaseTest {
                 ps.execute();
             }
             if (attempt == 1) {
-                int pid;
-                try (ResultSet rs = c.createStatement().executeQuery("SELECT pg_backend_pid()")) {
-                    rs.next();
-                    pid = rs.getInt(1);
-                }
-                try (Connection admin = testDb.admin().getConnection();
-                     PreparedStatement kill = admin.prepareStatement("SELECT pg_terminate_backend(?)")) {
-                    kill.setInt(1, pid);
-                    kill.execute();
-                }
+                terminateBackendOf(c);
                 c.createStatement().execute("SELECT 1"); // fails: the backend is gone
             }
             return attempt;
         });
         assertThat(result).isEqualTo(2);
         assertThat(countProbe("killed-once")).isEqualTo(1);
+    }
+
+    @Test
+    void aBackendTerminatedUnderTheWorkIsALostConnection() {
+        assertThatThrownBy(() -> db.once(Work.CLI, c -> {
+            terminateBackendOf(c);
+            return c.createStatement().execute("SELECT 1");
+        })).satisfies(e -> {
+            assertThat(SqlErrors.isUnavailable(e)).isTrue();
+            assertThat(SqlErrors.isConnectionLost(e)).isTrue();
+        });
+    }
+
+    @Test
+    void aDatabaseThatCannotBeReachedIsNotALostConnection() {
+        ConnectionTarget nowhere = new ConnectionTarget("jdbc:postgresql://127.0.0.1:1/none", "u", "pw", "nowhere", false);
+        try (Database down = new Database(testDb.settings(Map.of("database.connect-timeout", "500ms")), nowhere)) {
+            assertThatThrownBy(() -> down.once(Work.CLI, c -> 1)).satisfies(e -> {
+                assertThat(SqlErrors.isUnavailable(e)).isTrue();
+                assertThat(SqlErrors.isConnectionLost(e)).isFalse();
+            });
+        }
+    }
+
+    /** Ends the connection's backend from the outside and waits until the server has let it go. */
+    private void terminateBackendOf(Connection c) throws SQLException {
+        int pid;
+        try (ResultSet rs = c.createStatement().executeQuery("SELECT pg_backend_pid()")) {
+            rs.next();
+            pid = rs.getInt(1);
+        }
+        try (Connection admin = testDb.admin().getConnection();
+             PreparedStatement kill = admin.prepareStatement("SELECT pg_terminate_backend(?)");
+             PreparedStatement alive = admin.prepareStatement("SELECT count(*) FROM pg_stat_activity WHERE pid = ?")) {
+            kill.setInt(1, pid);
+            kill.execute();
+            alive.setInt(1, pid);
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10)).until(() -> {
+                try (ResultSet rs = alive.executeQuery()) {
+                    rs.next();
+                    return rs.getInt(1) == 0;
+                }
+            });
+        }
     }
 
     @Test

@@ -1,18 +1,21 @@
 package dev.botops.monitor;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.botops.config.Settings;
 import dev.botops.config.SettingsLoader;
 import dev.botops.db.ConnectionTarget;
 import dev.botops.db.Database;
 import dev.botops.db.Migrations;
+import dev.botops.db.Work;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -21,7 +24,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The database goes away and comes back: a private embedded PostgreSQL this test stops and restarts. */
+/**
+ * The database goes away and comes back (a private embedded PostgreSQL this test stops and restarts), or only
+ * the monitor's backends go away ({@code pg_terminate_backend}) while the server stays up.
+ */
 class MonitorOutageTest {
     @TempDir
     Path dataDir;
@@ -63,6 +69,20 @@ class MonitorOutageTest {
         monitor.addListener(snapshot -> published.add(snapshot.state()));
     }
 
+    /** Terminates every backend of the app's pool (all of them the monitor's here) and waits until they are gone. */
+    private void terminateTheMonitorsBackends() {
+        AdminSql admin = new AdminSql(server.getPostgresDatabase());
+        assertThat(admin.queryLong("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name LIKE 'botops:%'"))
+                .isPositive();
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10))
+                .until(() -> admin.queryLong("SELECT count(*) FROM pg_stat_activity WHERE application_name LIKE 'botops:%'") == 0);
+    }
+
+    /** After an outage HikariCP retries with a backoff of up to 5 s, longer than this test's connect timeout. */
+    private void awaitThePoolReconnects() {
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> db.once(Work.CLI, c -> c.isValid(1)));
+    }
+
     private EmbeddedPostgres startServer() throws IOException {
         return EmbeddedPostgres.builder().setDataDirectory(dataDir.resolve("pg")).setCleanDataDirectory(false).setPort(port).start();
     }
@@ -74,6 +94,31 @@ class MonitorOutageTest {
         if (server != null) {
             server.close();
         }
+    }
+
+    @Test
+    void aTerminatedMonitorBackendIsRetriedOnAFreshConnectionAndNeverShowsAsUnreachable() {
+        monitor.runOnce();
+        terminateTheMonitorsBackends();
+
+        DatabaseSnapshot next = monitor.runOnce();
+
+        assertThat(next.state()).isEqualTo(DatabaseSnapshot.State.OK);
+        assertThat(published).containsExactly(DatabaseSnapshot.State.OK, DatabaseSnapshot.State.OK);
+        assertThat(alerts.active()).isEmpty();
+        assertThat(told).isEmpty();
+    }
+
+    @Test
+    void everyPooledBackendTerminatedAtOnceStillGivesAGoodSnapshot() {
+        // Three connections in the pool, all returned just now: the pool skips its liveness check on each.
+        db.withConnection(Work.MONITOR, a -> db.withConnection(Work.MONITOR, b -> db.withConnection(Work.MONITOR, c -> 0)));
+        terminateTheMonitorsBackends();
+
+        DatabaseSnapshot next = monitor.runOnce();
+
+        assertThat(next.state()).isEqualTo(DatabaseSnapshot.State.OK);
+        assertThat(told).isEmpty();
     }
 
     @Test
@@ -93,6 +138,7 @@ class MonitorOutageTest {
         assertThat(told).containsExactly("raised " + AlertRules.UNREACHABLE);
 
         server = startServer();
+        awaitThePoolReconnects();
         DatabaseSnapshot back = monitor.runOnce();
 
         assertThat(back.reachable()).isTrue();
