@@ -1,5 +1,8 @@
 package dev.botops;
 
+import static com.tngtech.archunit.core.domain.JavaCall.Predicates.target;
+import static com.tngtech.archunit.core.domain.properties.HasName.Predicates.name;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
 import com.tngtech.archunit.core.importer.ImportOption;
@@ -36,4 +39,15 @@ class ArchitectureTest {
             .that().resideInAnyPackage("dev.botops.db..", "dev.botops.config..", "dev.botops.monitor..",
                     "dev.botops.maintenance..", "dev.botops.bot..", "dev.botops.http..")
             .should().dependOnClassesThat().resideInAPackage("javafx..");
+
+    /** The thread helpers are a leaf that every layer may use: they know only the JDK and the logging API. */
+    @ArchTest
+    static final ArchRule concurrentIsALeaf = classes().that().resideInAPackage("dev.botops.concurrent..")
+            .should().onlyDependOnClassesThat().resideInAnyPackage("dev.botops.concurrent..", "java..", "org.slf4j..");
+
+    /** Executors stop through Threads.shutdown/shutdownNow: bounded, interrupt kept, logged when forced (STYLE.md habit 8). */
+    @ArchTest
+    static final ArchRule executorsStopThroughTheThreadsHelper = noClasses().that().resideOutsideOfPackage("dev.botops.concurrent..")
+            .should().callMethodWhere(target(name("awaitTermination")))
+            .because("dev.botops.concurrent.Threads does the ordered, bounded shutdown in one place");
 }

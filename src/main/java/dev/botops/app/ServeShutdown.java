@@ -1,5 +1,6 @@
 package dev.botops.app;
 
+import dev.botops.concurrent.Threads;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -61,9 +62,7 @@ final class ServeShutdown {
 
     private void stopAndHalt() {
         log.info("Stopping: signal received");
-        Thread watchdog = new Thread(this::haltIfStuck, "botops-shutdown-watchdog");
-        watchdog.setDaemon(true);
-        watchdog.start();
+        Threads.daemon("botops-shutdown-watchdog").newThread(this::haltIfStuck).start();
         try {
             if (!startFinished.await(STOP_LIMIT.toMillis(), TimeUnit.MILLISECONDS)) {
                 log.warn("The services were still starting after {} s; stopping anyway", STOP_LIMIT.toSeconds());

@@ -1,5 +1,6 @@
 package dev.botops.bot;
 
+import dev.botops.concurrent.Threads;
 import dev.botops.monitor.Alert;
 import dev.botops.monitor.AlertListener;
 import dev.botops.monitor.Severity;
@@ -40,7 +41,7 @@ public final class AdminAlertNotifier implements AlertListener, AutoCloseable {
         this.adminChats = List.copyOf(adminChats);
         this.policy = policy;
         this.budget = RateLimiter.burstyBuilder(policy.perMinute(), Duration.ofMinutes(1)).build();
-        this.scheduler = Executors.newSingleThreadScheduledExecutor(BotThreads.named("bot-admin-alerts", false));
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(Threads.daemon("bot-admin-alerts"));
         long tick = Math.max(50, Math.min(1000, policy.perRuleInterval().toMillis() / 4));
         scheduler.scheduleWithFixedDelay(this::flushSafely, tick, tick, TimeUnit.MILLISECONDS);
     }
@@ -158,6 +159,6 @@ public final class AdminAlertNotifier implements AlertListener, AutoCloseable {
 
     @Override
     public void close() {
-        BotThreads.shutdown(scheduler, Duration.ofSeconds(2), "The admin alert thread");
+        Threads.shutdown(scheduler, Duration.ofSeconds(2), "The admin alert thread");
     }
 }

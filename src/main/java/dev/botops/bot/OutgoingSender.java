@@ -2,6 +2,7 @@ package dev.botops.bot;
 
 import dev.botops.bot.telegram.BotApiException;
 import dev.botops.bot.telegram.TelegramGateway;
+import dev.botops.concurrent.Threads;
 import dev.failsafe.RateLimiter;
 import java.time.Duration;
 import java.util.Map;
@@ -150,8 +151,7 @@ public final class OutgoingSender implements AutoCloseable {
 
         LaneWorker(String name, int perSecond) {
             this.budget = RateLimiter.smoothBuilder(Math.max(1, perSecond), Duration.ofSeconds(1)).build();
-            this.thread = new Thread(this::run, name);
-            thread.setDaemon(true);
+            this.thread = Threads.daemon(name).newThread(this::run);
         }
 
         private void run() {

@@ -4,12 +4,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.botops.concurrent.Threads;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -20,7 +22,6 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,6 +33,7 @@ import org.slf4j.LoggerFactory;
 public final class HttpEndpoint implements AutoCloseable {
     static final int MAX_BODY = 64 * 1024;
     private static final long OVERLOAD_LOG_EVERY_NANOS = TimeUnit.MINUTES.toNanos(1);
+    private static final Duration STOP_WAIT = Duration.ofSeconds(3);
     private static final Logger log = LoggerFactory.getLogger(HttpEndpoint.class);
 
     private final List<Route> routes;
@@ -47,12 +49,8 @@ public final class HttpEndpoint implements AutoCloseable {
         this.routes = List.copyOf(routes);
         this.json = json;
         this.hostGuard = new HostGuard(bind);
-        AtomicInteger counter = new AtomicInteger();
-        this.executor = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(512), r -> {
-            Thread t = new Thread(r, "botops-http-" + counter.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        }, new ThreadPoolExecutor.AbortPolicy());
+        this.executor = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(512),
+                Threads.numberedDaemons("botops-http"), new ThreadPoolExecutor.AbortPolicy());
         this.server = HttpServer.create(new InetSocketAddress(bind, port), 128);
         server.setExecutor(command -> {
             try {
@@ -273,16 +271,7 @@ public final class HttpEndpoint implements AutoCloseable {
      */
     @Override
     public void close() {
-        executor.shutdown();
-        try {
-            if (!executor.awaitTermination(3, TimeUnit.SECONDS)) {
-                log.warn("HTTP workers did not stop within 3 s");
-                executor.shutdownNow();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            executor.shutdownNow();
-        }
+        Threads.shutdown(executor, STOP_WAIT, "HTTP workers");
         server.stop(0);
     }
 

@@ -1,5 +1,6 @@
 package dev.botops.http;
 
+import dev.botops.concurrent.Threads;
 import dev.botops.maintenance.MaintenanceService;
 import dev.botops.maintenance.Outcome;
 import dev.botops.maintenance.RunRecord;
@@ -13,7 +14,6 @@ import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,11 +62,7 @@ final class RecentRuns implements AutoCloseable {
         this.maintenance = maintenance;
         this.clock = clock;
         this.maxAge = maxAge;
-        this.executor = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "botops-http-runs");
-            t.setDaemon(true);
-            return t;
-        });
+        this.executor = Executors.newSingleThreadExecutor(Threads.daemon("botops-http-runs"));
         refreshSoon();
     }
 
@@ -117,15 +113,6 @@ final class RecentRuns implements AutoCloseable {
 
     @Override
     public void close() {
-        executor.shutdown();
-        try {
-            if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {
-                log.warn("The run log reader did not stop within 5 s");
-                executor.shutdownNow();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            executor.shutdownNow();
-        }
+        Threads.shutdown(executor, Duration.ofSeconds(5), "The run log reader");
     }
 }

@@ -1,5 +1,6 @@
 package dev.botops.maintenance;
 
+import dev.botops.concurrent.Threads;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -66,11 +67,7 @@ public final class MaintenanceScheduler implements AutoCloseable {
         if (executor != null) {
             return;
         }
-        executor = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "botops-maintenance-scheduler");
-            t.setDaemon(true);
-            return t;
-        });
+        executor = Executors.newSingleThreadScheduledExecutor(Threads.daemon("botops-maintenance-scheduler"));
         Instant now = clock.instant();
         for (Job job : jobs) {
             Instant next;
@@ -171,14 +168,7 @@ public final class MaintenanceScheduler implements AutoCloseable {
         if (stopping == null) {
             return;
         }
-        stopping.shutdownNow();
-        try {
-            if (!stopping.awaitTermination(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-                log.warn("The maintenance scheduler thread did not stop within {}", STOP_TIMEOUT);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        Threads.shutdownNow(stopping, STOP_TIMEOUT, "The maintenance scheduler thread");
         log.info("Maintenance schedule stopped");
     }
 

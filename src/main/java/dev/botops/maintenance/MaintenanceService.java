@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.botops.concurrent.Threads;
 import dev.botops.config.Settings;
 import dev.botops.db.Database;
 import dev.botops.monitor.AlertSink;
@@ -86,11 +87,7 @@ public final class MaintenanceService implements AutoCloseable {
                 partitions, vacuum, new StorageCheck(db, partitions, vacuum, settings.quotaBytes(), settings.deadRowsPercent(),
                 settings.deadRowsMinBytes()), settings, clock);
         this.logFile = new MaintenanceLogFile(settings.logDir());
-        this.executor = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "botops-maintenance");
-            t.setDaemon(true);
-            return t;
-        });
+        this.executor = Executors.newSingleThreadExecutor(Threads.daemon("botops-maintenance"));
         this.scheduler = new MaintenanceScheduler(new MaintenanceScheduler.Runner() {
             @Override
             public StartResult start(RunRequest request, Trigger trigger, String caller) {
@@ -400,16 +397,7 @@ public final class MaintenanceService implements AutoCloseable {
     public void close() {
         scheduler.stop();
         cancel();
-        executor.shutdown();
-        try {
-            if (!executor.awaitTermination(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-                log.warn("The maintenance run did not stop within {}; interrupting it", CLOSE_TIMEOUT);
-                executor.shutdownNow();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            executor.shutdownNow();
-        }
+        Threads.shutdown(executor, CLOSE_TIMEOUT, "The maintenance run");
         logFile.close();
     }
 

@@ -1,5 +1,6 @@
 package dev.botops.monitor;
 
+import dev.botops.concurrent.Threads;
 import dev.botops.config.ConfigKey;
 import dev.botops.config.Settings;
 import dev.botops.db.DatabaseException;
@@ -84,11 +85,7 @@ public final class MonitorService implements AutoCloseable {
         if (executor != null) {
             throw new IllegalStateException("The monitor is already started");
         }
-        executor = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "botops-monitor");
-            thread.setDaemon(true);
-            return thread;
-        });
+        executor = Executors.newSingleThreadScheduledExecutor(Threads.daemon("botops-monitor"));
         executor.scheduleWithFixedDelay(this::scheduledRun, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
         log.info("Monitor started: a snapshot every {}, a persisted sample every {}", Ages.format(interval),
                 Ages.format(sampleInterval));
@@ -338,15 +335,6 @@ public final class MonitorService implements AutoCloseable {
         if (executor == null) {
             return;
         }
-        executor.shutdown();
-        try {
-            if (!executor.awaitTermination(SHUTDOWN_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
-                log.warn("The monitor did not stop within {}; interrupting it", Ages.format(SHUTDOWN_WAIT));
-                executor.shutdownNow();
-            }
-        } catch (InterruptedException e) {
-            executor.shutdownNow();
-            Thread.currentThread().interrupt();
-        }
+        Threads.shutdown(executor, SHUTDOWN_WAIT, "The monitor");
     }
 }

@@ -1,6 +1,7 @@
 package dev.botops.ui;
 
 import dev.botops.app.AppContext;
+import dev.botops.concurrent.Threads;
 import dev.botops.config.Settings;
 import dev.botops.ui.common.FxTaskExecutor;
 import java.util.concurrent.CountDownLatch;
@@ -74,7 +75,7 @@ public final class DashboardLauncher {
             });
             stage.show();
 
-            Thread starter = new Thread(() -> {
+            Threads.daemon("botops-start").newThread(() -> {
                 try {
                     AppContext ctx = AppContext.start(settings);
                     context.set(ctx);
@@ -95,9 +96,7 @@ public final class DashboardLauncher {
                     log.error("Start failed: {}", e.getMessage(), e);
                     Platform.runLater(() -> status.setText("Start failed: " + e.getMessage()));
                 }
-            }, "botops-start");
-            starter.setDaemon(true);
-            starter.start();
+            }).start();
         });
         try {
             closed.await();

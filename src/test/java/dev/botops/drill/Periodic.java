@@ -1,6 +1,6 @@
 package dev.botops.drill;
 
-import dev.botops.bot.BotThreads;
+import dev.botops.concurrent.Threads;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -24,7 +24,7 @@ final class Periodic implements AutoCloseable {
     }
 
     static Periodic start(String name, Duration every, Runnable task) {
-        ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(BotThreads.named(name, false));
+        ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(Threads.daemon(name));
         executor.scheduleWithFixedDelay(() -> {
             try {
                 task.run();
@@ -37,6 +37,6 @@ final class Periodic implements AutoCloseable {
 
     @Override
     public void close() {
-        BotThreads.shutdown(executor, Duration.ofSeconds(5), name);
+        Threads.shutdown(executor, Duration.ofSeconds(5), name);
     }
 }

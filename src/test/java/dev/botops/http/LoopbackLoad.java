@@ -1,5 +1,6 @@
 package dev.botops.http;
 
+import dev.botops.concurrent.Threads;
 import java.io.BufferedInputStream;
 import java.io.Closeable;
 import java.io.IOException;
@@ -8,6 +9,7 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -105,7 +107,7 @@ final class LoopbackLoad {
 
     /** One thread and one keep-alive connection per client, all bounded by their loops; waits for them all. */
     private static Result run(int port, String path, int connections, long start, ClientLoop loop) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(connections);
+        ExecutorService pool = Executors.newFixedThreadPool(connections, Threads.numberedDaemons("load-client"));
         try {
             List<Future<Samples>> parts = new ArrayList<>();
             for (int c = 0; c < connections; c++) {
@@ -170,9 +172,8 @@ final class LoopbackLoad {
         }
     }
 
-    private static void stop(ExecutorService pool) throws InterruptedException {
-        pool.shutdownNow();
-        if (!pool.awaitTermination(30, TimeUnit.SECONDS)) {
+    private static void stop(ExecutorService pool) {
+        if (!Threads.shutdownNow(pool, Duration.ofSeconds(30), "Load client threads")) {
             throw new IllegalStateException("load client threads did not stop");
         }
     }

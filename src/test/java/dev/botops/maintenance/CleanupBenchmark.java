@@ -1,5 +1,6 @@
 package dev.botops.maintenance;
 
+import dev.botops.concurrent.Threads;
 import dev.botops.config.Settings;
 import dev.botops.config.SettingsLoader;
 import dev.botops.db.ConnectionTarget;
@@ -214,11 +215,7 @@ class CleanupBenchmark {
 
     /** Inserts one row per 10 ms on its own connection and records each insert's latency. */
     private static final class Inserter {
-        private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "bench-inserter");
-            t.setDaemon(true);
-            return t;
-        });
+        private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(Threads.daemon("bench-inserter"));
         private final List<Double> millis = new CopyOnWriteArrayList<>();
         private final Connection connection;
         private final PreparedStatement insert;
@@ -245,8 +242,7 @@ class CleanupBenchmark {
         }
 
         void stop() throws Exception {
-            timer.shutdown();
-            timer.awaitTermination(30, TimeUnit.SECONDS);
+            Threads.shutdown(timer, Duration.ofSeconds(30), "The inserter");
             connection.close();
         }
 

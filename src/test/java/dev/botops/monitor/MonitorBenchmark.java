@@ -2,6 +2,7 @@ package dev.botops.monitor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.botops.concurrent.Threads;
 import dev.botops.db.Database;
 import dev.botops.db.Work;
 import dev.botops.testing.PostgresExtension;
@@ -312,8 +313,7 @@ class MonitorBenchmark {
         private final Thread thread;
 
         ConnectionWatch() {
-            thread = new Thread(this::watch, "bench-connection-watch");
-            thread.setDaemon(true);
+            thread = Threads.daemon("bench-connection-watch").newThread(this::watch);
             thread.start();
         }
 

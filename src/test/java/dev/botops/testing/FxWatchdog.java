@@ -1,5 +1,6 @@
 package dev.botops.testing;
 
+import dev.botops.concurrent.Threads;
 import java.io.IOException;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
@@ -41,8 +42,7 @@ public final class FxWatchdog implements AutoCloseable {
     private volatile boolean running = true;
 
     public FxWatchdog() {
-        thread = new Thread(this::loop, "fx-watchdog");
-        thread.setDaemon(true);
+        thread = Threads.daemon("fx-watchdog").newThread(this::loop);
         thread.start();
     }
 

@@ -3,6 +3,7 @@ package dev.botops.app.demo;
 import dev.botops.bot.emulator.BotApiEmulator;
 import dev.botops.bot.emulator.UserMessage;
 import dev.botops.bot.trading.MarketSimulator;
+import dev.botops.concurrent.Threads;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -47,11 +48,7 @@ public final class DemoTraffic implements AutoCloseable {
         if (executor != null) {
             return;
         }
-        executor = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "botops-demo-traffic");
-            t.setDaemon(true);
-            return t;
-        });
+        executor = Executors.newSingleThreadScheduledExecutor(Threads.daemon("botops-demo-traffic"));
         executor.scheduleWithFixedDelay(this::sendOne, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
         log.info("Demo traffic started: a simulated user message every {} ms", every.toMillis());
     }
@@ -65,16 +62,7 @@ public final class DemoTraffic implements AutoCloseable {
         if (executor == null) {
             return;
         }
-        executor.shutdown();
-        try {
-            if (!executor.awaitTermination(STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
-                log.warn("Demo traffic did not stop within {} ms", STOP_WAIT.toMillis());
-                executor.shutdownNow();
-            }
-        } catch (InterruptedException e) {
-            executor.shutdownNow();
-            Thread.currentThread().interrupt();
-        }
+        Threads.shutdown(executor, STOP_WAIT, "Demo traffic");
         executor = null;
         log.info("Demo traffic stopped");
     }

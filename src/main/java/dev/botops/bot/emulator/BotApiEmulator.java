@@ -1,11 +1,11 @@
 package dev.botops.bot.emulator;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.botops.bot.BotThreads;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.botops.concurrent.Threads;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -71,7 +71,7 @@ public final class BotApiEmulator implements AutoCloseable {
 
     /** Starts an emulator on a free port of 127.0.0.1 that accepts only the given token. */
     public static BotApiEmulator start(String token, EmulatorOptions options) {
-        ExecutorService executor = Executors.newFixedThreadPool(16, BotThreads.named("botapi-emulator", true));
+        ExecutorService executor = Executors.newFixedThreadPool(16, Threads.numberedDaemons("botapi-emulator"));
         try {
             HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
             server.setExecutor(executor);
@@ -491,7 +491,6 @@ public final class BotApiEmulator implements AutoCloseable {
         updates.close();
         server.stop(0);
         // Open long polls hold threads; they end at once when interrupted.
-        executor.shutdownNow();
-        BotThreads.shutdown(executor, Duration.ofSeconds(2), "The Bot API emulator");
+        Threads.shutdownNow(executor, Duration.ofSeconds(2), "The Bot API emulator");
     }
 }

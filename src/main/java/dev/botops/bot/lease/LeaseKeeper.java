@@ -1,6 +1,6 @@
 package dev.botops.bot.lease;
 
-import dev.botops.bot.BotThreads;
+import dev.botops.concurrent.Threads;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -36,7 +36,7 @@ public final class LeaseKeeper implements AutoCloseable {
     public LeaseKeeper(InstanceLease lease) {
         this.lease = lease;
         this.every = Duration.ofMillis(Math.max(100, lease.ttl().toMillis() / 3));
-        this.scheduler = Executors.newSingleThreadScheduledExecutor(BotThreads.named("bot-lease", false));
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(Threads.daemon("bot-lease"));
     }
 
     public void addListener(LeaseListener listener) {
@@ -149,6 +149,6 @@ public final class LeaseKeeper implements AutoCloseable {
             stopped = true;
             stepDownAndRelease();
         }
-        BotThreads.shutdown(scheduler, Duration.ofSeconds(5), "The lease thread");
+        Threads.shutdown(scheduler, Duration.ofSeconds(5), "The lease thread");
     }
 }

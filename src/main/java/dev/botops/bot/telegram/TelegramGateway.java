@@ -1,6 +1,6 @@
 package dev.botops.bot.telegram;
 
-import dev.botops.bot.BotThreads;
+import dev.botops.concurrent.Threads;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
@@ -92,7 +92,7 @@ public final class TelegramGateway implements AutoCloseable {
     }
 
     private static ExecutorService daemonPool(String name) {
-        return new ThreadPoolExecutor(0, 64, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), BotThreads.named(name, true));
+        return new ThreadPoolExecutor(0, 64, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), Threads.numberedDaemons(name));
     }
 
     public User getMe() throws BotApiException, InterruptedException {
@@ -219,8 +219,8 @@ public final class TelegramGateway implements AutoCloseable {
     public void close() {
         pollHttp.dispatcher().cancelAll();
         sendHttp.dispatcher().cancelAll();
-        BotThreads.shutdown(pollThreads, Duration.ofSeconds(2), "The poll HTTP threads");
-        BotThreads.shutdown(sendThreads, Duration.ofSeconds(2), "The send HTTP threads");
+        Threads.shutdown(pollThreads, Duration.ofSeconds(2), "The poll HTTP threads");
+        Threads.shutdown(sendThreads, Duration.ofSeconds(2), "The send HTTP threads");
         pollHttp.connectionPool().evictAll();
     }
 }

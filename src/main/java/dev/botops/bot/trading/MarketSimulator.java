@@ -1,6 +1,6 @@
 package dev.botops.bot.trading;
 
-import dev.botops.bot.BotThreads;
+import dev.botops.concurrent.Threads;
 import dev.botops.db.Database;
 import dev.botops.db.Work;
 import java.math.BigDecimal;
@@ -49,7 +49,7 @@ public final class MarketSimulator implements AutoCloseable {
         this.db = db;
         this.tickEvery = tickEvery;
         this.random = new Random(seed);
-        this.scheduler = Executors.newSingleThreadScheduledExecutor(BotThreads.named("bot-market", false));
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(Threads.daemon("bot-market"));
     }
 
     private static Map<String, BigDecimal> openingPrices() {
@@ -150,6 +150,6 @@ public final class MarketSimulator implements AutoCloseable {
     @Override
     public void close() {
         stopTicking();
-        BotThreads.shutdown(scheduler, Duration.ofSeconds(5), "The market ticker");
+        Threads.shutdown(scheduler, Duration.ofSeconds(5), "The market ticker");
     }
 }

@@ -1,10 +1,10 @@
 package dev.botops.ui.common;
 
+import dev.botops.concurrent.Threads;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import javafx.application.Platform;
 import javafx.concurrent.Task;
@@ -14,16 +14,12 @@ import org.slf4j.LoggerFactory;
 /** Runs view-model work as JavaFX {@link Task}s on a small pool of named daemon threads. */
 public final class FxTaskExecutor implements TaskExecutor, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(FxTaskExecutor.class);
+    private static final Duration STOP_WAIT = Duration.ofSeconds(3);
 
     private final ExecutorService pool;
 
     public FxTaskExecutor(int threads) {
-        AtomicInteger counter = new AtomicInteger();
-        this.pool = Executors.newFixedThreadPool(threads, r -> {
-            Thread t = new Thread(r, "botops-ui-task-" + counter.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        this.pool = Executors.newFixedThreadPool(threads, Threads.numberedDaemons("botops-ui-task"));
     }
 
     @Override
@@ -60,13 +56,6 @@ public final class FxTaskExecutor implements TaskExecutor, AutoCloseable {
 
     @Override
     public void close() {
-        pool.shutdownNow();
-        try {
-            if (!pool.awaitTermination(3, TimeUnit.SECONDS)) {
-                log.warn("UI background tasks did not stop within 3 s");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        Threads.shutdownNow(pool, STOP_WAIT, "UI background tasks");
     }
 }
