@@ -2,8 +2,6 @@ package dev.botops.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.botops.testing.PostgresExtension;
-import dev.botops.testing.TestDatabase;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -14,31 +12,16 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Issue 5, acceptance 6: safe to leave running: loopback only by default, no DNS rebinding, no timing leak of the token. */
-@ExtendWith(PostgresExtension.class)
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ExposureTest {
     private static final String TOKEN = "Kq3vX9zT2mW8pL5nR7cY4bH6jD1fG0sA";
 
-    private RunningApp app;
-
-    @BeforeAll
-    void start(TestDatabase testDb) {
-        // http.bind is left at its default.
-        app = RunningApp.start(testDb, Map.of("http.token", TOKEN));
-    }
-
-    @AfterAll
-    void stop() {
-        app.close();
-    }
+    /** http.bind is left at its default. */
+    @RegisterExtension
+    static final AppPerClass app = new AppPerClass(TOKEN);
 
     @Test
     void byDefaultItListensOn127001OnlyAndIsNotReachableOnOtherInterfaces() throws IOException {
@@ -105,10 +88,10 @@ class ExposureTest {
     }
 
     private long reject(String token) {
-        HttpRequest.Builder request = app.http.request("/database/cleanup").header("Authorization", "Bearer " + token)
+        HttpRequest.Builder request = app.http().request("/database/cleanup").header("Authorization", "Bearer " + token)
                 .POST(HttpRequest.BodyPublishers.noBody());
         long start = System.nanoTime();
-        int status = app.http.send(request).statusCode();
+        int status = app.http().send(request).statusCode();
         long elapsed = System.nanoTime() - start;
         assertThat(status).isEqualTo(401);
         return elapsed;

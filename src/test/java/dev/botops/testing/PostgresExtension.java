@@ -30,7 +30,8 @@ public final class PostgresExtension implements BeforeAllCallback, ParameterReso
         return database(extensionContext);
     }
 
-    private static TestDatabase database(ExtensionContext context) {
+    /** The test class's database, for extensions that build on it (created on first use, dropped after the class). */
+    public static TestDatabase database(ExtensionContext context) {
         ExtensionContext classContext = context;
         while (classContext.getParent().isPresent() && classContext.getTestMethod().isPresent()) {
             classContext = classContext.getParent().get();
