@@ -87,6 +87,8 @@ public final class DashboardLauncher {
                         Dashboard dashboard = new Dashboard(ctx, tasks);
                         shown.set(dashboard);
                         stage.getScene().setRoot(dashboard.root());
+                        stage.setMinWidth(Dashboard.MIN_WIDTH);
+                        stage.setMinHeight(Dashboard.MIN_HEIGHT);
                         stage.setWidth(1280);
                         stage.setHeight(820);
                         stage.centerOnScreen();
