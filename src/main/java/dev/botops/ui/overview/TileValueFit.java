@@ -14,8 +14,8 @@ import javafx.scene.text.Text;
  * outcome follows the platform's fonts rather than a guessed window width.
  */
 final class TileValueFit {
-    /** The stylesheet's size first (overview.css {@code .tile-value}), then the steps down. */
-    static final List<Double> SIZES = List.of(22.0, 19.0, 16.0);
+    /** The stylesheet's size first ({@code .tile-value} in main/dashboard.css), then the steps down. */
+    private static final List<Double> SIZES = List.of(22.0, 19.0, 16.0);
 
     private final List<Label> values;
     private final Text probe = new Text();
@@ -26,19 +26,13 @@ final class TileValueFit {
     }
 
     /** Fits the values now and whenever a tile's width or a value changes. */
-    static TileValueFit attach(List<Label> values) {
+    static void attach(List<Label> values) {
         TileValueFit fit = new TileValueFit(values);
         for (Label value : fit.values) {
             value.widthProperty().addListener(o -> fit.refit());
             value.textProperty().addListener(o -> fit.refit());
         }
         fit.refit();
-        return fit;
-    }
-
-    /** The font size the values have now. */
-    double size() {
-        return applied;
     }
 
     private void refit() {
