@@ -112,9 +112,9 @@ public final class Dashboard implements AutoCloseable {
         return overview;
     }
 
-    /** Stops listening to the services (call before the services close). */
+    /** Stops listening to the services (call before the services close); the window close and a signal may both call it. */
     @Override
-    public void close() {
+    public synchronized void close() {
         stoppers.forEach(Runnable::run);
         stoppers.clear();
     }
