@@ -31,6 +31,22 @@ public final class Formats {
         return instant == null ? "—" : TIME.format(instant);
     }
 
+    /**
+     * At most {@code maxLength} characters: a longer text keeps its start and its end around "…", since table
+     * names tend to differ at either end ("archive_2024_q1" / "archive_2024_q2", "reporting.events").
+     */
+    public static String middleEllipsis(String text, int maxLength) {
+        if (maxLength < 3) {
+            throw new IllegalArgumentException("maxLength must be at least 3, was " + maxLength);
+        }
+        if (text.length() <= maxLength) {
+            return text;
+        }
+        int tail = (maxLength - 1) / 2;
+        int head = maxLength - 1 - tail;
+        return text.substring(0, head) + "…" + text.substring(text.length() - tail);
+    }
+
     /** "3 d 4 h", "5 min", "12 s": the two largest units. */
     public static String age(Duration d) {
         if (d == null) {
