@@ -143,7 +143,7 @@ public final class OverviewView {
         loadingIndicator.visibleProperty().bind(model.loading());
         setUpTimeAxis(sizeTime);
         setUpTimeAxis(connectionsTime);
-        sizeBytes.setTickLabelFormatter(bytesFormatter());
+        sizeBytes.setTickLabelFormatter(Formats.bytesTicks(sizeBytes));
         XYChart.Series<Number, Number> size = new XYChart.Series<>();
         size.setName("database size");
         SeriesBinding.bind(model.sizeSeries(), size);

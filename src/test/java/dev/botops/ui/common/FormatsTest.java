@@ -2,6 +2,7 @@ package dev.botops.ui.common;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.botops.config.Sizes;
 import org.junit.jupiter.api.Test;
 
 class FormatsTest {
@@ -15,5 +16,21 @@ class FormatsTest {
     @Test
     void middleEllipsisLeavesAShortTextAlone() {
         assertThat(Formats.middleEllipsis("price_ticks", 28)).isEqualTo("price_ticks");
+    }
+
+    @Test
+    void tickLabelsOfANearlyFlatRangeTellNeighboursApart() {
+        long base = 8_819_000;
+        assertThat(Sizes.format(base, 20 * 1024)).isEqualTo("8.41 MB");
+        assertThat(Sizes.format(base + 20 * 1024, 20 * 1024)).isEqualTo("8.43 MB");
+        assertThat(Sizes.format(base, 512)).isEqualTo("8.410 MB");
+    }
+
+    @Test
+    void tickLabelsOfAWideRangeKeepTheCompactForm() {
+        assertThat(Sizes.format(5L * 1024 * 1024, 5L * 1024 * 1024)).isEqualTo("5 MB");
+        assertThat(Sizes.format(5_033_165, 5_033_165)).isEqualTo("4.8 MB");
+        assertThat(Sizes.format(512, 100)).isEqualTo("512 B");
+        assertThat(Sizes.format(1536)).isEqualTo("1.5 KB");
     }
 }
