@@ -66,8 +66,7 @@ final class Drill implements AutoCloseable {
     static final int WAVE_ROWS = 2_000;
     static final int INJECTED_CONFLICTS = 3;
     static final long ADMIN_CHAT = 900_001;
-    /** Token-shaped, fake, only ever sent to the loopback emulator. */
-    // A token-shaped fake, assembled at run time so that no token-like literal sits in the sources.
+    /** A token-shaped fake, only ever sent to the loopback emulator; assembled so no token-like literal sits in the sources. */
     static final String TOKEN = "6123456789:" + "AAH-drill_fake_token_loopback_0nly42";
 
     static final String PG_RESTART = "PostgreSQL restarted";

@@ -23,6 +23,11 @@ import javafx.application.Platform;
  * FX thread is responsible for, and never less than the time the FX thread itself was on a CPU. Garbage
  * collection pauses, which stop every thread of the JVM (and last longer when the collector's threads wait for
  * a CPU too), are taken off as well.
+ *
+ * <p>Painting is the render thread's work, not the FX thread's: when the FX thread is seen (by its stack,
+ * sampled every 5 ms during a stall) waiting at a pulse for the renderer to finish the previous frame, the
+ * render thread's time on a CPU during that stall is taken off too. Blocking I/O or a lock on the FX thread
+ * is never taken off: the FX thread is then parked elsewhere and the renderer has at most one frame to paint.
  */
 public final class FxWatchdog implements AutoCloseable {
     // Linux keeps the first 15 characters of a thread's name.
@@ -58,39 +63,57 @@ public final class FxWatchdog implements AutoCloseable {
             // The ping was queued before runLater returned: count from there, so that this thread losing its CPU
             // while it posts (on a busy machine) is not taken for a stall of the FX thread.
             long queued = System.nanoTime();
+            boolean waitedForRenderer = false;
             while (running && after.get() == null) {
                 java.util.concurrent.locks.LockSupport.parkNanos(5_000_000L);
                 long waiting = System.nanoTime() - queued;
                 if (after.get() == null) {
+                    StackTraceElement[] stack = fxStack();
+                    waitedForRenderer |= waitsForRenderer(stack);
                     if (waiting > SAMPLE_AFTER_NANOS && waiting > maxLagNanos.get()) {
-                        sample(waiting);
+                        describe(waiting, stack);
                     }
-                    record(waiting, before, stats()); // a stall in progress
+                    record(waiting, before, stats(), waitedForRenderer); // a stall in progress
                 }
             }
             if (after.get() != null) {
-                record(Math.max(0, ranAt.get() - queued), before, after.get());
+                record(Math.max(0, ranAt.get() - queued), before, after.get(), waitedForRenderer);
             }
             java.util.concurrent.locks.LockSupport.parkNanos(5_000_000L);
         }
     }
 
-    /** @param before/after {FX thread on a CPU, FX thread waiting for a CPU, render thread waiting for a CPU, GC pauses}, ns */
-    private void record(long lagNanos, long[] before, long[] after) {
+    /**
+     * @param before/after {FX thread on a CPU, FX thread waiting for a CPU, render thread waiting for a CPU, GC pauses,
+     *                     render thread on a CPU}, ns
+     * @param waitedForRenderer the FX thread was seen waiting for the renderer during this stall
+     */
+    private void record(long lagNanos, long[] before, long[] after, boolean waitedForRenderer) {
         long fxOnCpu = after[0] - before[0];
-        long cpuWaits = (after[1] - before[1]) + (after[2] - before[2]) + (after[3] - before[3]);
+        long notTheFxThreads = (after[1] - before[1]) + (after[2] - before[2]) + (after[3] - before[3]);
+        if (waitedForRenderer) {
+            notTheFxThreads += after[4] - before[4];
+        }
         maxLagNanos.accumulateAndGet(lagNanos, Math::max);
-        maxBusyNanos.accumulateAndGet(Math.max(fxOnCpu, lagNanos - cpuWaits), Math::max);
+        maxBusyNanos.accumulateAndGet(Math.max(fxOnCpu, lagNanos - notTheFxThreads), Math::max);
+    }
+
+    private StackTraceElement[] fxStack() {
+        return fxThread == null ? new StackTraceElement[0] : fxThread.getStackTrace();
+    }
+
+    private static boolean waitsForRenderer(StackTraceElement[] stack) {
+        for (StackTraceElement frame : stack) {
+            if (frame.getMethodName().equals("waitForRenderingToComplete")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Remembers what the FX thread is doing during the longest stall so far, for failure messages. */
-    private void sample(long waitingNanos) {
-        Thread fx = fxThread;
-        if (fx == null) {
-            return;
-        }
+    private void describe(long waitingNanos, StackTraceElement[] stack) {
         StringBuilder text = new StringBuilder("FX thread stalled for " + waitingNanos / 1_000_000 + " ms at:");
-        StackTraceElement[] stack = fx.getStackTrace();
         for (int i = 0; i < Math.min(stack.length, 40); i++) {
             text.append("\n    ").append(stack[i]);
         }
@@ -108,8 +131,9 @@ public final class FxWatchdog implements AutoCloseable {
     }
 
     /**
-     * The longest stall less the time the FX and render threads waited for a CPU and the GC pauses during it
-     * (only GC pauses are taken off where the kernel does not report the waits).
+     * The longest stall less the time the FX and render threads waited for a CPU, the GC pauses during it, and
+     * the renderer's painting when the FX thread waited for it (only GC pauses are taken off where the kernel
+     * does not report the threads' times).
      */
     public long maxBusyMillis() {
         return maxBusyNanos.get() / 1_000_000L;
@@ -132,7 +156,8 @@ public final class FxWatchdog implements AutoCloseable {
         for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
             gcMillis += Math.max(0, gc.getCollectionTime());
         }
-        return new long[] {fx[0], fx[1], read(renderStats)[1], gcMillis * 1_000_000L};
+        long[] render = read(renderStats);
+        return new long[] {fx[0], fx[1], render[1], gcMillis * 1_000_000L, render[0]};
     }
 
     /** {time on a CPU, time waiting on a run queue} in nanoseconds; zeros when unknown. */
