@@ -9,7 +9,7 @@ import picocli.CommandLine.ParentCommand;
 
 /**
  * {@code botops serve}: every service without a screen, logging to stdout and the log directory, until
- * SIGTERM or Ctrl-C; then it stops the services in order and exits with status 0 (see {@link ServeShutdown}).
+ * SIGTERM or Ctrl-C; then it stops the services in order and exits with status 0 (see {@link OrderlyShutdown}).
  */
 @Command(name = "serve", mixinStandardHelpOptions = true, description = "Run the services without a screen (for servers).")
 public final class ServeCommand implements Callable<Integer> {
@@ -20,17 +20,17 @@ public final class ServeCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         Logger log = LoggerFactory.getLogger(ServeCommand.class);
         var settings = parent.options.load();
-        ServeShutdown shutdown = ServeShutdown.install();
+        OrderlyShutdown shutdown = OrderlyShutdown.install();
         AppContext context;
         try {
             context = AppContext.start(settings);
         } catch (DatabaseException e) {
             // A plain message and a non-zero exit, so systemd's Restart=on-failure tries again later.
-            shutdown.startFailed();
+            shutdown.release();
             log.error("Cannot serve: {}", e.getMessage());
             return StatusCommand.EXIT_UNREACHABLE;
         } catch (RuntimeException e) {
-            shutdown.startFailed();
+            shutdown.release();
             throw e;
         }
         shutdown.started(context);

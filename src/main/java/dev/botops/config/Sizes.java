@@ -37,15 +37,27 @@ public final class Sizes {
 
     /** Compact human form: {@code 10 GB}, {@code 1.5 MB}, {@code 512 B}. */
     public static String format(long bytes) {
+        return format(bytes, 0);
+    }
+
+    /**
+     * Like {@link #format(long)}, precise enough to tell apart two sizes {@code step} bytes apart (1 to 3 decimals):
+     * {@code 8.41 MB} and {@code 8.43 MB} for a step of 20 KB.
+     */
+    public static String format(long bytes, double step) {
         double value = bytes;
+        double unitBytes = 1;
         int unit = 0;
         while (Math.abs(value) >= 1024 && unit < UNITS.length - 1) {
             value /= 1024;
+            unitBytes *= 1024;
             unit++;
         }
-        if (unit == 0 || value == Math.rint(value)) {
+        double stepInUnit = step / unitBytes;
+        if (unit == 0 || ((step <= 0 || stepInUnit >= 1) && value == Math.rint(value))) {
             return String.format(Locale.ROOT, "%d %s", (long) value, UNITS[unit]);
         }
-        return String.format(Locale.ROOT, "%.1f %s", value, UNITS[unit]);
+        int decimals = step <= 0 || stepInUnit >= 1 ? 1 : (int) Math.min(3, Math.max(1, Math.ceil(-Math.log10(stepInUnit) - 1e-9)));
+        return String.format(Locale.ROOT, "%." + decimals + "f %s", value, UNITS[unit]);
     }
 }

@@ -35,6 +35,10 @@ import javafx.scene.Parent;
 
 /** Builds the dashboard's views and view models from the running services (the UI's part of the composition root). */
 public final class Dashboard implements AutoCloseable {
+    /** The smallest window the dashboard allows: the Maintenance screen's two columns still fit side by side, the Overview reads fully (OverviewLayoutUiTest). */
+    public static final int MIN_WIDTH = 1024;
+    public static final int MIN_HEIGHT = 640;
+
     private final MainViewModel main;
     private final MainView mainView;
     private final Parent root;
@@ -108,9 +112,9 @@ public final class Dashboard implements AutoCloseable {
         return overview;
     }
 
-    /** Stops listening to the services (call before the services close). */
+    /** Stops listening to the services (call before the services close); the window close and a signal may both call it. */
     @Override
-    public void close() {
+    public synchronized void close() {
         stoppers.forEach(Runnable::run);
         stoppers.clear();
     }

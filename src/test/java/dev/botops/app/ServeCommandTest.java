@@ -3,25 +3,22 @@ package dev.botops.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.botops.testing.LauncherProcess;
 import dev.botops.testing.PostgresExtension;
 import dev.botops.testing.TestDatabase;
-import java.io.File;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -41,12 +38,13 @@ class ServeCommandTest {
     @TempDir
     Path work;
 
+    private LauncherProcess serve;
     private Process process;
 
     @AfterEach
     void killLeftover() throws InterruptedException {
-        if (process != null && process.isAlive()) {
-            process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        if (serve != null) {
+            serve.close();
         }
     }
 
@@ -116,20 +114,10 @@ class ServeCommandTest {
     }
 
     private void startServe(String... settings) throws IOException {
-        String classPath = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
-                .filter(entry -> !entry.endsWith("test-classes"))
-                .collect(Collectors.joining(File.pathSeparator));
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", classPath, Launcher.class.getName(), "serve",
-                "--set", "app.data-dir=" + work.resolve("data"), "--set", "http.port=0"));
-        command.addAll(List.of(settings));
-        // Files rather than pipes: Process.destroy() closes the pipes, and the lines written while stopping matter.
-        ProcessBuilder builder = new ProcessBuilder(command)
-                .redirectOutput(work.resolve("stdout.txt").toFile())
-                .redirectError(work.resolve("stderr.txt").toFile());
-        builder.environment().keySet().removeIf(name -> name.equals("DATABASE_URL") || name.startsWith("BOTOPS_"));
-        process = builder.start();
+        List<String> args = new ArrayList<>(List.of("serve", "--set", "app.data-dir=" + work.resolve("data"), "--set", "http.port=0"));
+        args.addAll(List.of(settings));
+        serve = LauncherProcess.start(work, List.of(), args.toArray(String[]::new));
+        process = serve.process();
     }
 
     private void awaitServing() {
@@ -140,6 +128,6 @@ class ServeCommandTest {
 
     /** What the child wrote to stdout so far. */
     private String output() throws IOException {
-        return Files.readString(work.resolve("stdout.txt"), StandardCharsets.UTF_8);
+        return serve.stdout();
     }
 }

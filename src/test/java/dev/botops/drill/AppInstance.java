@@ -1,7 +1,6 @@
 package dev.botops.drill;
 
-import dev.botops.app.Launcher;
-import java.io.File;
+import dev.botops.testing.LauncherProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -9,11 +8,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 
 /**
  * One app instance: {@code botops serve} in a JVM of its own, as a server runs it (production logging: the
@@ -43,20 +40,12 @@ final class AppInstance implements AutoCloseable {
     static AppInstance start(String name, Path dir, int httpPort, Map<String, String> settings, Map<String, String> environment) {
         try {
             Files.createDirectories(dir);
-            String classPath = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
-                    .filter(entry -> !entry.endsWith("test-classes"))
-                    .collect(Collectors.joining(File.pathSeparator));
-            List<String> command = new ArrayList<>();
-            command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-            command.addAll(JVM_OPTIONS);
-            command.addAll(List.of("-cp", classPath, Launcher.class.getName(), "serve"));
-            settings.forEach((key, value) -> command.addAll(List.of("--set", key + "=" + value)));
+            List<String> args = new ArrayList<>(List.of("serve"));
+            settings.forEach((key, value) -> args.addAll(List.of("--set", key + "=" + value)));
             Path out = dir.resolve("stdout.txt");
-            ProcessBuilder builder = new ProcessBuilder(command)
+            ProcessBuilder builder = LauncherProcess.builder(JVM_OPTIONS, args)
                     .redirectErrorStream(true)
                     .redirectOutput(out.toFile());
-            builder.environment().keySet().removeIf(key -> key.equals("DATABASE_URL") || key.startsWith("BOTOPS_")
-                    || key.startsWith("TELEGRAM_"));
             builder.environment().putAll(environment);
             return new AppInstance(name, builder.start(), httpPort, out);
         } catch (IOException e) {

@@ -248,6 +248,15 @@ public final class BotApiEmulator implements AutoCloseable {
         return updates.pendingCount();
     }
 
+    /**
+     * Blocks until the bot has fetched and confirmed every update posted so far (a getUpdates offset past them).
+     *
+     * @return true when none is pending; false when {@code timeout} passed first
+     */
+    public boolean awaitNoPendingUpdates(Duration timeout) throws InterruptedException {
+        return updates.awaitDrained(timeout.toNanos());
+    }
+
     /** Every update below this id has been confirmed by the bot (a getUpdates offset above it). */
     public long confirmedBelow() {
         return updates.confirmedBelow();

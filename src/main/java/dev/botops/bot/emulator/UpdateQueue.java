@@ -104,6 +104,24 @@ final class UpdateQueue {
         }
     }
 
+    /**
+     * Waits until the bot has confirmed every pending update (or they were dropped, or the queue closed).
+     *
+     * @return true when nothing is pending; false when the time ran out first
+     */
+    boolean awaitDrained(long timeoutNanos) throws InterruptedException {
+        lock.lock();
+        try {
+            long remaining = timeoutNanos;
+            while (!pending.isEmpty() && !closed && remaining > 0) {
+                remaining = changed.awaitNanos(remaining);
+            }
+            return pending.isEmpty();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Every update below this id has been confirmed by a getUpdates offset. */
     long confirmedBelow() {
         lock.lock();
@@ -128,6 +146,7 @@ final class UpdateQueue {
         lock.lock();
         try {
             pending.clear();
+            changed.signalAll();
         } finally {
             lock.unlock();
         }

@@ -1,5 +1,6 @@
 package dev.botops.ui.overview;
 
+import dev.botops.ui.common.ByteTicks;
 import dev.botops.ui.common.Downsampler.Point;
 import dev.botops.ui.common.Formats;
 import dev.botops.ui.common.SeriesBinding;
@@ -11,8 +12,12 @@ import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 import javafx.beans.value.ObservableValue;
 import javafx.collections.FXCollections;
 import javafx.collections.ListChangeListener;
@@ -30,7 +35,10 @@ import javafx.scene.control.ProgressBar;
 import javafx.scene.control.ProgressIndicator;
 import javafx.scene.control.ToggleButton;
 import javafx.scene.control.ToggleGroup;
+import javafx.scene.control.Tooltip;
 import javafx.scene.layout.HBox;
+import javafx.scene.layout.StackPane;
+import javafx.scene.text.Text;
 import javafx.util.StringConverter;
 
 /** Thin view over {@link OverviewViewModel}: binds tiles, range toggles and charts. */
@@ -38,6 +46,8 @@ public final class OverviewView {
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm").withZone(ZoneId.systemDefault());
     private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("MMM d", Locale.ROOT).withZone(ZoneId.systemDefault());
     private static final List<String> TONES = List.of("tone-good", "tone-warning", "tone-danger");
+    /** Longest table name on the chart's axis: about a fifth of the chart at the smallest window, in the axis's font. */
+    static final int MAX_LABEL_LENGTH = 28;
 
     private final OverviewViewModel model;
 
@@ -95,6 +105,11 @@ public final class OverviewView {
     private NumberAxis tablesBytes;
     @FXML
     private CategoryAxis tablesNames;
+    /**
+     * One per bar row, by its axis label: the full name and the sizes, shown over the row's segments and its label.
+     * Kept per label (not rebuilt) so that a label node the axis keeps across updates still shows the current text.
+     */
+    private final Map<String, Tooltip> rowTips = new HashMap<>();
 
     public OverviewView(OverviewViewModel model) {
         this.model = model;
@@ -110,6 +125,7 @@ public final class OverviewView {
         bindTile(model.bot(), botValue, botCaption);
         bindTile(model.maintenance(), maintenanceValue, maintenanceCaption);
         bindTile(model.alerts(), alertsValue, alertsCaption);
+        TileValueFit.attach(List.of(sizeValue, connectionsValue, botValue, maintenanceValue, alertsValue));
 
         demoText.textProperty().bind(model.demoMessage());
         demoBar.visibleProperty().bind(model.demoMessage().isNotEmpty());
@@ -127,7 +143,7 @@ public final class OverviewView {
         loadingIndicator.visibleProperty().bind(model.loading());
         setUpTimeAxis(sizeTime);
         setUpTimeAxis(connectionsTime);
-        sizeBytes.setTickLabelFormatter(bytesFormatter());
+        sizeBytes.setTickLabelFormatter(Formats.bytesTicks(sizeBytes));
         XYChart.Series<Number, Number> size = new XYChart.Series<>();
         size.setName("database size");
         SeriesBinding.bind(model.sizeSeries(), size);
@@ -141,7 +157,14 @@ public final class OverviewView {
         sizeChart.widthProperty().addListener((obs, old, width) -> model.setChartWidth(width.doubleValue() - 80));
 
         tablesBytes.setTickLabelFormatter(bytesFormatter());
+        tablesBytes.widthProperty().addListener(o -> fitBytesAxis());
         tablesChart.setData(FXCollections.observableArrayList(List.of(bar("heap"), bar("index"), bar("TOAST"))));
+        // The axis makes a text node per label whenever its categories change: each gets its row's tooltip.
+        tablesNames.getChildrenUnmodifiable().addListener((ListChangeListener<Node>) change -> {
+            while (change.next()) {
+                change.getAddedSubList().forEach(this::attachRowTip);
+            }
+        });
         model.largestTables().addListener((ListChangeListener<TableBar>) change -> showTables());
         showTables();
     }
@@ -212,13 +235,22 @@ public final class OverviewView {
         return series;
     }
 
-    /** Shows the ten bars, largest at the top: new values in place when the ranking is unchanged, else rebuilt. */
+    /**
+     * Shows the ten bars, largest at the top: new values in place when the ranking is unchanged, else rebuilt. A long
+     * name is shortened in the middle on the axis (the full one is in the row's tooltip), so that no name can take the
+     * bars' width.
+     */
     private void showTables() {
         List<TableBar> bars = new ArrayList<>(model.largestTables());
         Collections.reverse(bars);
-        List<String> names = bars.stream().map(TableBar::name).toList();
+        List<String> labels = axisLabels(bars.stream().map(TableBar::name).toList());
+        rowTips.keySet().retainAll(labels);
+        for (int i = 0; i < bars.size(); i++) {
+            rowTips.computeIfAbsent(labels.get(i), label -> new Tooltip()).setText(rowTip(bars.get(i)));
+        }
+        fitBytesAxis();
         List<XYChart.Series<Number, String>> series = tablesChart.getData();
-        if (names.equals(tablesNames.getCategories()) && series.get(0).getData().size() == bars.size()) {
+        if (labels.equals(tablesNames.getCategories()) && series.get(0).getData().size() == bars.size()) {
             for (int i = 0; i < bars.size(); i++) {
                 series.get(0).getData().get(i).setXValue(bars.get(i).heapBytes());
                 series.get(1).getData().get(i).setXValue(bars.get(i).indexBytes());
@@ -226,19 +258,60 @@ public final class OverviewView {
             }
             return;
         }
-        tablesNames.getCategories().setAll(names);
+        tablesNames.getCategories().setAll(labels);
         tablesNames.requestAxisLayout();
         List<XYChart.Data<Number, String>> heap = new ArrayList<>();
         List<XYChart.Data<Number, String>> index = new ArrayList<>();
         List<XYChart.Data<Number, String>> toast = new ArrayList<>();
-        for (TableBar bar : bars) {
-            heap.add(new XYChart.Data<>(bar.heapBytes(), bar.name()));
-            index.add(new XYChart.Data<>(bar.indexBytes(), bar.name()));
-            toast.add(new XYChart.Data<>(bar.toastBytes(), bar.name()));
+        for (int i = 0; i < bars.size(); i++) {
+            TableBar bar = bars.get(i);
+            String label = labels.get(i);
+            heap.add(segment(bar.heapBytes(), label));
+            index.add(segment(bar.indexBytes(), label));
+            toast.add(segment(bar.toastBytes(), label));
         }
         series.get(0).getData().setAll(heap);
         series.get(1).getData().setAll(index);
         series.get(2).getData().setAll(toast);
+    }
+
+    private void fitBytesAxis() {
+        ByteTicks.apply(tablesBytes, model.largestTables().stream().mapToLong(TableBar::totalBytes).max().orElse(0));
+    }
+
+    /** Each name shortened to {@link #MAX_LABEL_LENGTH}, or kept whole where two would shorten alike (categories are unique). */
+    static List<String> axisLabels(List<String> names) {
+        Set<String> used = new HashSet<>();
+        List<String> labels = new ArrayList<>();
+        for (String name : names) {
+            String label = Formats.middleEllipsis(name, MAX_LABEL_LENGTH);
+            labels.add(used.add(label) ? label : name);
+        }
+        return labels;
+    }
+
+    /** A bar segment with its own node (the chart styles a node it is given) that shows the row's tooltip. */
+    private XYChart.Data<Number, String> segment(long bytes, String label) {
+        XYChart.Data<Number, String> data = new XYChart.Data<>(bytes, label);
+        StackPane node = new StackPane();
+        Tooltip.install(node, rowTips.get(label));
+        data.setNode(node);
+        return data;
+    }
+
+    private void attachRowTip(Node axisChild) {
+        if (axisChild instanceof Text) {
+            Tooltip tip = rowTips.get(((Text) axisChild).getText());
+            if (tip != null) {
+                axisChild.setPickOnBounds(true); // hovering between the letters counts too
+                Tooltip.install(axisChild, tip);
+            }
+        }
+    }
+
+    private static String rowTip(TableBar bar) {
+        return bar.name() + "\n" + Formats.bytes(bar.totalBytes()) + ": heap " + Formats.bytes(bar.heapBytes()) + " · indexes "
+                + Formats.bytes(bar.indexBytes()) + " · TOAST " + Formats.bytes(bar.toastBytes());
     }
 
     private static void bindTile(ObservableValue<Tile> tile, Label value, Label caption) {

@@ -14,9 +14,12 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The Overview's data from the running services of an {@link AppContext}. */
 public final class ServicesOverviewSource implements OverviewSource {
+    private static final Logger log = LoggerFactory.getLogger(ServicesOverviewSource.class);
     /** How long removal waits for the sandbox to hand the last demo messages to the bot. */
     private static final Duration DRAIN_WAIT = Duration.ofSeconds(5);
 
@@ -97,16 +100,17 @@ public final class ServicesOverviewSource implements OverviewSource {
         return removal;
     }
 
-    /** Lets the bot fetch the demo messages already posted, so none lands after the removal. */
+    /**
+     * Lets the bot fetch the demo messages already posted, so none lands after the removal. Runs on the removal's
+     * background task, never on the FX thread; after {@link #DRAIN_WAIT} the removal goes ahead regardless.
+     */
     private static void awaitDrained(BotApiEmulator sandbox) {
-        long deadline = System.nanoTime() + DRAIN_WAIT.toNanos();
-        while (sandbox.pendingUpdates() > 0 && System.nanoTime() < deadline) {
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
+        try {
+            if (!sandbox.awaitNoPendingUpdates(DRAIN_WAIT)) {
+                log.warn("The bot had not fetched every demo message after {} s; removing the demo data anyway", DRAIN_WAIT.toSeconds());
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }

@@ -71,6 +71,32 @@ class BotApiEmulatorTest {
     }
 
     @Test
+    void awaitNoPendingUpdatesReturnsOnceTheBotConfirmsThem() throws Exception {
+        List<Long> ids = emulator.postAll(List.of(UserMessage.privateChat(1, "A", "one"), UserMessage.privateChat(1, "A", "two")));
+        CompletableFuture<Boolean> drained = CompletableFuture.supplyAsync(() -> {
+            try {
+                return emulator.awaitNoPendingUpdates(Duration.ofSeconds(30));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        });
+        assertThat(poll(0, 0)).hasSize(2);
+        assertThat(drained).isNotDone();
+
+        gateway.getUpdates(ids.get(1) + 1, 100, Duration.ZERO);
+
+        assertThat(drained.get(5, TimeUnit.SECONDS)).isTrue();
+    }
+
+    @Test
+    void awaitNoPendingUpdatesGivesUpAfterItsTimeout() throws Exception {
+        emulator.post(UserMessage.privateChat(1, "A", "unread"));
+
+        assertThat(emulator.awaitNoPendingUpdates(Duration.ofMillis(100))).isFalse();
+    }
+
+    @Test
     void aSecondPollerTerminatesTheFirstWith409() throws Exception {
         CompletableFuture<BotApiException> first = CompletableFuture.supplyAsync(() -> failureOf(() -> gateway.getUpdates(0, 100, Duration.ofSeconds(10))));
         org.awaitility.Awaitility.await().until(() -> emulator.openPolls() == 1);
