@@ -8,6 +8,7 @@ import dev.botops.bot.telegram.TelegramGateway;
 import dev.botops.bot.trading.MarketSimulator;
 import dev.botops.bot.trading.TradingCommands;
 import dev.botops.bot.trading.UpdateProcessor;
+import dev.botops.concurrent.Threads;
 import dev.botops.db.Database;
 import dev.botops.monitor.AlertListener;
 import dev.botops.monitor.AlertSink;
@@ -47,7 +48,10 @@ public final class BotService implements AutoCloseable {
     private final ExecutorService workers;
     private final LeaseKeeper leaseKeeper;
     private final AnsweredUpdates answered = new AnsweredUpdates();
+    /** The running loop, or null. */
     private PollingLoop loop;
+    /** The loop stopped last: it may still be finishing its batch, and the next loop waits for it to end. */
+    private PollingLoop previousLoop;
     private final MessageLog messageLog;
     private boolean conflictAlertRaised;
     /** Stopped by the operator ({@link #pause()}): out of the running for the lease until {@link #resume()}. */
@@ -67,7 +71,7 @@ public final class BotService implements AutoCloseable {
         this.adminAlerts = new AdminAlertNotifier(sender, config.adminChats(), config.alerts());
         // Leave connections for the lease heartbeat, the market and the rest of the app.
         int workerCount = Math.max(1, db.poolSize() - 2);
-        this.workers = Executors.newFixedThreadPool(workerCount, BotThreads.named("bot-worker", true));
+        this.workers = Executors.newFixedThreadPool(workerCount, Threads.numberedDaemons("bot-worker"));
         String holderId = config.instanceName() + "/" + UUID.randomUUID().toString().substring(0, 8);
         InstanceLease lease = new InstanceLease(db, "bot:" + config.token().id(), holderId, hostName(),
                 ProcessHandle.current().pid(), config.leaseTtl());
@@ -173,8 +177,8 @@ public final class BotService implements AutoCloseable {
             return;
         }
         log.info("Operator asked the bot to retry polling");
-        // The loop that hit the conflict is ending (confirming its offset); let it finish first.
-        stopLoop();
+        // The loop that hit the conflict is ending (confirming its offset); the new one waits for it to end.
+        stopLoop(false);
         startLoop();
     }
 
@@ -188,18 +192,22 @@ public final class BotService implements AutoCloseable {
         startLoop();
     }
 
+    /**
+     * Starts a loop without waiting for the previous one: if that one is still finishing its batch (a step-down
+     * during a database outage outlasts the stop wait), the new loop waits for it on its own thread, so the lease
+     * thread is not held up and the process never has two loops polling.
+     */
     private void startLoop() {
-        if (loop != null) {
-            conflictAlertRaised = loop.conflictAlertRaised();
-        }
         board.set(BotState.POLLING, "Starting to poll");
         loop = new PollingLoop(config, gateway, processor, sender, offsets, board, counters, alerts, workers, answered,
-                conflictAlertRaised);
+                conflictAlertRaised, previousLoop);
         loop.start();
     }
 
     private synchronized void standBy(Optional<LeaseHolder> activeHolder) {
-        stopLoop();
+        // Closing and pausing release the lease only after this returns, so their loop may still confirm its offset;
+        // a lost lease may already be someone else's.
+        stopLoop(!closed && !paused);
         market.stopTicking();
         adminAlerts.setActive(false);
         board.holder(activeHolder);
@@ -213,10 +221,15 @@ public final class BotService implements AutoCloseable {
         }
     }
 
-    private void stopLoop() {
+    private void stopLoop(boolean leaseLost) {
         if (loop != null) {
-            loop.stop(STOP_WAIT);
+            if (leaseLost) {
+                loop.stepDown(STOP_WAIT);
+            } else {
+                loop.stop(STOP_WAIT);
+            }
             conflictAlertRaised = loop.conflictAlertRaised();
+            previousLoop = loop;
             loop = null;
         }
     }
@@ -237,13 +250,13 @@ public final class BotService implements AutoCloseable {
         long started = System.nanoTime();
         leaseKeeper.close();
         synchronized (this) {
-            stopLoop();
+            stopLoop(false);
             board.set(BotState.STOPPED, "Stopped");
         }
         adminAlerts.close();
         sender.close(Duration.ofSeconds(1));
         market.close();
-        BotThreads.shutdown(workers, Duration.ofSeconds(2), "The bot workers");
+        Threads.shutdown(workers, Duration.ofSeconds(2), "The bot workers");
         gateway.close();
         log.info("Bot stopped in {} ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
     }

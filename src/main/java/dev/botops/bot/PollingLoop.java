@@ -4,6 +4,7 @@ import dev.botops.bot.telegram.BotApiException;
 import dev.botops.bot.telegram.TelegramGateway;
 import dev.botops.bot.trading.IncomingMessage;
 import dev.botops.bot.trading.UpdateProcessor;
+import dev.botops.concurrent.Threads;
 import dev.botops.config.ConfigKey;
 import dev.botops.db.DatabaseException;
 import dev.botops.monitor.AlertSink;
@@ -35,7 +36,9 @@ import org.telegram.telegrambots.meta.api.objects.message.Message;
  * Unlike the library's loop, it confirms an offset to Telegram only after the batch below it is committed,
  * keeps the offset in the database, backs off exponentially (with jitter, at most {@code maxBackoff}) on
  * network and 5xx failures, waits out {@code retry_after} on 429, and stops polling after a storm of 409s.
- * {@link #stop()} aborts an open long poll at once, lets the batch in hand finish and confirms the offset.
+ * {@link #stop} aborts an open long poll at once, lets the batch in hand finish and confirms the offset;
+ * {@link #stepDown} does the same without the confirmation. A loop does nothing until every earlier loop of its
+ * service has ended, so one process never has two loops talking to Telegram.
  */
 final class PollingLoop {
     private static final Logger log = LoggerFactory.getLogger(PollingLoop.class);
@@ -59,15 +62,26 @@ final class PollingLoop {
     private final CountDownLatch stopSignal = new CountDownLatch(1);
     private final Object phaseLock = new Object();
     private final RetryPolicy<Object> transientRetry;
+    /** 1 for a service's first loop, then counting: names the thread, so a log tells consecutive loops apart. */
+    private final int generation;
+    /** The loop started before this one; null once every earlier loop has ended. */
+    private volatile PollingLoop predecessor;
     private volatile boolean stopping;
-    private boolean fetching;
+    /** Stopped because the lease was lost: another instance may be polling, so no final getUpdates from here. */
+    private volatile boolean skipConfirmation;
+    /** In a wait that {@link #stop} may interrupt; never during database work. */
+    private boolean interruptible;
     private long confirmedOffset = -1;
     private boolean webhookAlertRaised;
     private boolean conflictAlertRaised;
 
+    /**
+     * @param predecessor the service's previous loop, possibly still finishing its batch after a stop that timed
+     *                    out; this loop waits for it (and for any loop before it) before it does anything
+     */
     PollingLoop(BotConfig config, TelegramGateway gateway, UpdateProcessor processor, OutgoingSender sender, BotOffsets offsets,
                 StatusBoard board, BotCounters counters, AlertSink alerts, ExecutorService workers, AnsweredUpdates answered,
-                boolean conflictAlertRaised) {
+                boolean conflictAlertRaised, PollingLoop predecessor) {
         this.config = config;
         this.gateway = gateway;
         this.processor = processor;
@@ -79,6 +93,8 @@ final class PollingLoop {
         this.workers = workers;
         this.answered = answered;
         this.conflictAlertRaised = conflictAlertRaised;
+        this.predecessor = predecessor;
+        this.generation = predecessor == null ? 1 : predecessor.generation + 1;
         // Jitter adds up to a quarter, so the base backoff stops at 80 % of the ceiling.
         Duration ceiling = Duration.ofMillis(Math.max(1001, config.maxBackoff().toMillis() * 4 / 5));
         this.transientRetry = RetryPolicy.builder()
@@ -88,13 +104,12 @@ final class PollingLoop {
                 .withMaxRetries(-1)
                 .onFailedAttempt(event -> {
                     counters.error();
-                    board.set(BotState.BACKING_OFF, "Telegram unreachable (" + event.getLastException().getMessage()
+                    report(BotState.BACKING_OFF, "Telegram unreachable (" + event.getLastException().getMessage()
                             + "); retrying with backoff");
                     log.warn("Bot API call failed (attempt {}): {}", event.getAttemptCount(), event.getLastException().getMessage());
                 })
                 .build();
-        this.thread = new Thread(this::run, "bot-poll");
-        thread.setDaemon(true);
+        this.thread = Threads.daemon("bot-poll-" + generation).newThread(this::run);
     }
 
     void start() {
@@ -106,14 +121,30 @@ final class PollingLoop {
         return conflictAlertRaised;
     }
 
-    /** Stops the loop: aborts an open long poll, finishes the batch in hand, confirms the offset. */
+    /**
+     * Stops the loop (the operator's stop, a shutdown, a retry): aborts an open long poll, finishes the batch in
+     * hand, stores the offset and confirms it to Telegram. Waits for the loop's thread at most {@code wait}.
+     */
     void stop(Duration wait) {
+        halt(wait);
+    }
+
+    /**
+     * Stops the loop because this instance lost the lease: like {@link #stop} (the batch in hand still finishes
+     * and its offset is stored for whoever polls next), but without the final getUpdates that would confirm the
+     * offset, because another instance may own the token by now and that call would end its long poll with 409.
+     */
+    void stepDown(Duration wait) {
+        skipConfirmation = true;
+        halt(wait);
+    }
+
+    private void halt(Duration wait) {
         stopping = true;
         stopSignal.countDown();
         gateway.cancelPoll();
         synchronized (phaseLock) {
-            if (fetching) {
-                // Only a fetch (an HTTP wait or a Failsafe backoff sleep) is interrupted; never database work.
+            if (interruptible) {
                 thread.interrupt();
             }
         }
@@ -134,6 +165,9 @@ final class PollingLoop {
     private void run() {
         long offset = -1;
         try {
+            if (!awaitEarlierLoops()) {
+                return;
+            }
             offset = loadOffset();
             // Only an offset this loop advanced needs confirming to Telegram at the end.
             confirmedOffset = offset;
@@ -145,7 +179,7 @@ final class PollingLoop {
                 List<Update> batch;
                 try {
                     // A network outage keeps BACKING_OFF through Failsafe's retries until a poll succeeds.
-                    board.set(BotState.POLLING, "Polling Telegram");
+                    report(BotState.POLLING, "Polling Telegram");
                     batch = fetch(offset);
                 } catch (BotApiException e) {
                     if (stopping || e.kind() == BotApiException.Kind.CANCELLED) {
@@ -164,14 +198,14 @@ final class PollingLoop {
                             enterConflict(consecutiveConflicts);
                             return;
                         }
-                        board.set(BotState.BACKING_OFF, "Telegram answered 409 Conflict (" + consecutiveConflicts + " of "
+                        report(BotState.BACKING_OFF, "Telegram answered 409 Conflict (" + consecutiveConflicts + " of "
                                 + config.conflictLimit() + " in a row): another poller may be using this token");
                         pause(config.conflictPause());
                         continue;
                     }
                     if (e.kind() == BotApiException.Kind.TOO_MANY_REQUESTS) {
                         counters.rateLimited();
-                        board.set(BotState.BACKING_OFF, "Telegram rate limit (429): waiting " + e.retryAfter().toSeconds() + " s as asked");
+                        report(BotState.BACKING_OFF, "Telegram rate limit (429): waiting " + e.retryAfter().toSeconds() + " s as asked");
                         pause(e.retryAfter());
                         continue;
                     }
@@ -181,7 +215,7 @@ final class PollingLoop {
                     }
                     counters.error();
                     log.warn("getUpdates was rejected: {}", e.getMessage());
-                    board.set(BotState.BACKING_OFF, "getUpdates rejected (" + e.getMessage() + ")");
+                    report(BotState.BACKING_OFF, "getUpdates rejected (" + e.getMessage() + ")");
                     pause(config.conflictPause());
                     continue;
                 }
@@ -200,10 +234,48 @@ final class PollingLoop {
         } catch (RuntimeException e) {
             counters.error();
             log.error("The polling loop failed; polling stops", e);
-            board.set(BotState.STOPPED, "Polling failed unexpectedly: " + e.getMessage());
+            report(BotState.STOPPED, "Polling failed unexpectedly: " + e.getMessage());
         } finally {
             confirm(offset);
         }
+    }
+
+    /**
+     * Waits until no earlier loop of the service is running. A loop stopped while stuck in the database work of its
+     * batch (an outage longer than the lease) can outlive {@link #stop}'s wait; polling beside it would make two
+     * pollers in one process. False when this loop was stopped meanwhile.
+     */
+    private boolean awaitEarlierLoops() {
+        PollingLoop earlier;
+        while ((earlier = runningEarlierLoop()) != null) {
+            log.info("Waiting for the previous polling loop to finish its batch before polling");
+            report(BotState.BACKING_OFF, "Waiting for the previous polling loop to finish its batch");
+            if (!enterInterruptible()) {
+                return false;
+            }
+            try {
+                earlier.thread.join();
+            } catch (InterruptedException e) {
+                // Only stop() interrupts this thread, and stopping is already set: the loop ends.
+                return false;
+            } finally {
+                leaveInterruptible();
+            }
+        }
+        // Every earlier loop has ended; let them be collected.
+        predecessor = null;
+        return !stopping;
+    }
+
+    /** The newest earlier loop whose thread is still running, or null. */
+    private PollingLoop runningEarlierLoop() {
+        // A loop stopped while it was still waiting ended before the loops it waited for: look past it.
+        for (PollingLoop p = predecessor; p != null; p = p.predecessor) {
+            if (p.thread.isAlive()) {
+                return p;
+            }
+        }
+        return null;
     }
 
     /** Learns the bot's name and applies the webhook policy; false when the loop must not poll. */
@@ -222,7 +294,7 @@ final class PollingLoop {
                 log.error("{}", reason);
                 alerts.raise(WEBHOOK_RULE, Severity.CRITICAL, reason + ".",
                         "Remove the webhook (deleteWebhook) or set bot.webhook-policy=delete, then retry the bot.");
-                board.set(BotState.CONFLICT, reason);
+                report(BotState.CONFLICT, reason);
                 return false;
             }
             withTransientRetry(() -> {
@@ -239,7 +311,7 @@ final class PollingLoop {
                 refuseToken(e);
             } else if (!stopping && e.kind() != BotApiException.Kind.CANCELLED) {
                 log.warn("Could not prepare polling: {}", e.getMessage());
-                board.set(BotState.BACKING_OFF, "Could not prepare polling: " + e.getMessage());
+                report(BotState.BACKING_OFF, "Could not prepare polling: " + e.getMessage());
                 pause(config.conflictPause());
                 return !stopping && prepare();
             }
@@ -262,11 +334,8 @@ final class PollingLoop {
     }
 
     private <T> T withTransientRetry(Call<T> call) throws BotApiException {
-        synchronized (phaseLock) {
-            if (stopping) {
-                throw new BotApiException(BotApiException.Kind.CANCELLED, 0, null, "stopping", null);
-            }
-            fetching = true;
+        if (!enterInterruptible()) {
+            throw new BotApiException(BotApiException.Kind.CANCELLED, 0, null, "stopping", null);
         }
         try {
             return Failsafe.with(transientRetry).get((CheckedSupplier<T>) call::call);
@@ -277,11 +346,26 @@ final class PollingLoop {
             }
             throw new BotApiException(BotApiException.Kind.CANCELLED, 0, null, "interrupted", null);
         } finally {
-            synchronized (phaseLock) {
-                fetching = false;
-                // An interrupt meant for the fetch must not hit the database work that follows.
-                Thread.interrupted();
+            leaveInterruptible();
+        }
+    }
+
+    /** Marks the start of a wait that stop() may interrupt; false when the loop is already stopping. */
+    private boolean enterInterruptible() {
+        synchronized (phaseLock) {
+            if (stopping) {
+                return false;
             }
+            interruptible = true;
+            return true;
+        }
+    }
+
+    private void leaveInterruptible() {
+        synchronized (phaseLock) {
+            interruptible = false;
+            // An interrupt meant for the wait must not hit the database work that follows.
+            Thread.interrupted();
         }
     }
 
@@ -309,14 +393,14 @@ final class PollingLoop {
                 "Find and stop the other bot instance (another server, a developer machine, CI) that uses this token, "
                         + "then press Retry on the bot panel.");
         conflictAlertRaised = true;
-        board.set(BotState.CONFLICT, reason);
+        report(BotState.CONFLICT, reason);
     }
 
     private void refuseToken(BotApiException e) {
         String reason = "Telegram rejected the bot token (" + e.getMessage() + "); polling stopped";
         log.error("{}", reason);
         alerts.raise(TOKEN_RULE, Severity.CRITICAL, reason + ".", "Check TELEGRAM_BOT_TOKEN (it may have been revoked with @BotFather).");
-        board.set(BotState.CONFLICT, reason);
+        report(BotState.CONFLICT, reason);
     }
 
     /**
@@ -347,7 +431,7 @@ final class PollingLoop {
             Throwable cause = e.getCause() == null ? e : e.getCause();
             counters.error();
             log.warn("Database trouble while processing updates; the batch will be fetched again: {}", cause.getMessage());
-            board.set(BotState.BACKING_OFF, "Database unavailable (" + cause.getMessage() + "); retrying");
+            report(BotState.BACKING_OFF, "Database unavailable (" + cause.getMessage() + "); retrying");
             pause(Duration.ofSeconds(2));
             return offset;
         }
@@ -397,7 +481,7 @@ final class PollingLoop {
                 return offsets.load();
             } catch (DatabaseException e) {
                 counters.error();
-                board.set(BotState.BACKING_OFF, "Database unavailable (" + e.getMessage() + "); retrying");
+                report(BotState.BACKING_OFF, "Database unavailable (" + e.getMessage() + "); retrying");
                 pause(Duration.ofSeconds(2));
             }
         }
@@ -413,9 +497,16 @@ final class PollingLoop {
         }
     }
 
-    /** Tells Telegram about the last offset if the loop processed updates it has not confirmed yet. */
+    /**
+     * Tells Telegram about the last offset if the loop processed updates it has not confirmed yet, unless it
+     * stepped down: then the stored offset is what the next poller (here or elsewhere) starts from.
+     */
     private void confirm(long offset) {
         if (offset <= 0 || offset == confirmedOffset) {
+            return;
+        }
+        if (skipConfirmation) {
+            log.info("Stepped down: offset {} is stored but not confirmed to Telegram (another instance may be polling)", offset);
             return;
         }
         boolean interrupted = Thread.interrupted();
@@ -430,6 +521,13 @@ final class PollingLoop {
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
+        }
+    }
+
+    /** Shows a state; a stopping loop no longer does, the service that stopped it owns the state now. */
+    private void report(BotState state, String reason) {
+        if (!stopping) {
+            board.set(state, reason);
         }
     }
 

@@ -88,11 +88,17 @@ public final class BotHarness implements AutoCloseable {
 
     /** A started bot service (one app instance), closed with the harness unless closed before. */
     public BotService startBot(String instanceName, UnaryOperator<BotConfig> adjust) {
+        BotService bot = newBot(instanceName, adjust);
+        bot.start();
+        return bot;
+    }
+
+    /** A bot service not started yet, so that listeners can be added before its first heartbeat; closed with the harness. */
+    public BotService newBot(String instanceName, UnaryOperator<BotConfig> adjust) {
         Database db = database(Map.of("app.instance-name", instanceName));
         BotConfig config = adjust.apply(BotConfig.from(settings(Map.of("app.instance-name", instanceName)), TOKEN, emulator.baseUrl()));
         BotService bot = new BotService(config, db, alerts);
         owned.add(0, bot);
-        bot.start();
         return bot;
     }
 

@@ -30,7 +30,10 @@ public final class PostgresExtension implements BeforeAllCallback, ParameterReso
         return database(extensionContext);
     }
 
-    /** The test class's database, for extensions that build on it (created on first use, dropped after the class). */
+    /**
+     * The test class's database, for other extensions that build on it (such as a fixture that starts services on
+     * it before each test). Created on first use and dropped after the class, as for a parameter.
+     */
     public static TestDatabase database(ExtensionContext context) {
         ExtensionContext classContext = context;
         while (classContext.getParent().isPresent() && classContext.getTestMethod().isPresent()) {

@@ -119,12 +119,22 @@ public final class TelegramGateway implements AutoCloseable {
         long generation = cancellations.get();
         try {
             return call(pollClient, request);
+        } catch (InterruptedException e) {
+            // The caller gave up (the bot is stopping), maybe before cancelPoll() could see the request: it runs on
+            // OkHttp's threads and would stay open at Telegram with no reader, in the way of the next poller.
+            pollHttp.dispatcher().cancelAll();
+            throw e;
         } catch (BotApiException e) {
             if (cancellations.get() != generation) {
                 throw new BotApiException(BotApiException.Kind.CANCELLED, 0, null, "cancelled", null);
             }
             throw e;
         }
+    }
+
+    /** getUpdates requests still running on the poll client's threads. */
+    int runningPolls() {
+        return pollHttp.dispatcher().runningCallsCount();
     }
 
     /** Aborts an open long poll (its caller gets {@link BotApiException.Kind#CANCELLED}). */
