@@ -100,4 +100,15 @@ final class BotFixture implements BeforeEachCallback, AfterEachCallback {
     long storedOffset() {
         return count("SELECT next_offset FROM bot_offsets WHERE bot_id = 'bot:" + BotHarness.TOKEN.id() + "'");
     }
+
+    /** When the current lease expires, in epoch milliseconds by the database's clock. */
+    long leaseExpiresAtMillis() {
+        return count("SELECT (extract(epoch FROM expires_at) * 1000)::bigint FROM instance_lease");
+    }
+
+    /** Whether {@code holderId} holds the lease and acquired it before {@code epochMillis}, by the database's clock. */
+    boolean acquiredLeaseBefore(String holderId, long epochMillis) {
+        return count("SELECT count(*) FROM instance_lease WHERE holder_id = '" + holderId + "' "
+                + "AND acquired_at < to_timestamp(" + epochMillis + " / 1000.0)") == 1;
+    }
 }
