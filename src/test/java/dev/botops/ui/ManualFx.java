@@ -21,16 +21,7 @@ public final class ManualFx implements Consumer<Runnable>, TaskExecutor {
 
     @Override
     public <T> void run(String name, Callable<T> call, Consumer<T> onSuccess, Consumer<Throwable> onFailure) {
-        taskQueue.add(() -> {
-            T result;
-            try {
-                result = call.call();
-            } catch (Exception e) {
-                onFailure.accept(e);
-                return;
-            }
-            onSuccess.accept(result);
-        });
+        taskQueue.add(() -> TaskExecutor.sameThread().run(name, call, onSuccess, onFailure));
     }
 
     public int pendingFx() {
