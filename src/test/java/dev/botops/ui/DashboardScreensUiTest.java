@@ -23,6 +23,7 @@ import java.util.Map;
 import javafx.scene.chart.LineChart;
 import javafx.scene.chart.StackedBarChart;
 import javafx.scene.control.Label;
+import javafx.scene.control.TableCell;
 import javafx.scene.control.TableView;
 import javafx.scene.control.TextArea;
 import javafx.scene.control.TextField;
@@ -123,6 +124,11 @@ class DashboardScreensUiTest {
         assertThat(tradesRow.retention()).isEqualTo("kept (disabled)");
         assertThat(table.getItems().stream().filter(r -> "public.message_log".equals(r.partitionOf())))
                 .isNotEmpty().allSatisfy(r -> assertThat(r.retention()).isEqualTo("30d, partition drop"));
+
+        // A name cell carries the full name in its tooltip (a long one is cut in the middle on screen).
+        await().atMost(WAIT).untilAsserted(() -> assertThat(robot.lookup("#tables-table .table-cell").<TableCell<?, ?>>queryAll())
+                .filteredOn(cell -> "trades".equals(cell.getText()))
+                .singleElement().satisfies(cell -> assertThat(cell.getTooltip().getText()).isEqualTo("public.trades")));
 
         robot.clickOn("#tables-filter").write("price_ticks");
         await().atMost(WAIT).untilAsserted(() -> assertThat(table.getItems()).isNotEmpty()

@@ -11,9 +11,11 @@ import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.fxml.FXML;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
+import javafx.scene.control.OverrunStyle;
 import javafx.scene.control.TableCell;
 import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableView;
+import javafx.scene.control.Tooltip;
 import javafx.scene.control.TextField;
 import javafx.geometry.Pos;
 
@@ -52,6 +54,23 @@ public final class TablesView {
         // Tables of the public schema without the prefix: more room for the figures.
         name.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(c.getValue().name().startsWith("public.")
                 ? c.getValue().name().substring("public.".length()) : c.getValue().name()));
+        // Partition and archive names tend to differ at their end: cut in the middle, the full name on hover.
+        name.setCellFactory(c -> new TableCell<>() {
+            private final Tooltip fullName = new Tooltip();
+
+            @Override
+            protected void updateItem(String item, boolean empty) {
+                super.updateItem(item, empty);
+                setTextOverrun(OverrunStyle.CENTER_ELLIPSIS);
+                setText(empty ? null : item);
+                if (empty || item == null) {
+                    setTooltip(null);
+                } else {
+                    fullName.setText(getTableRow() != null && getTableRow().getItem() != null ? getTableRow().getItem().name() : item);
+                    setTooltip(fullName);
+                }
+            }
+        });
         name.setPrefWidth(170);
         name.setMinWidth(120);
         table.getColumns().add(name);
