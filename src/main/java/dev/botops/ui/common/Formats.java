@@ -21,9 +21,9 @@ public final class Formats {
     }
 
     /**
-     * Tick labels for a bytes axis that ranges on its own (the database size over time): as many decimals as its
-     * tick unit needs for neighbouring labels to differ, so a nearly flat hour reads "8.41 MB · 8.43 MB" rather
-     * than "8.4 MB" twice.
+     * Tick labels for a bytes axis: as many decimals as its tick unit needs for neighbouring labels to differ, so
+     * a nearly flat hour of the database size reads "8.41 MB · 8.43 MB" rather than "8.4 MB" twice, while round
+     * steps ("5 MB · 10 MB") keep the compact form.
      */
     public static StringConverter<Number> bytesTicks(NumberAxis axis) {
         return new StringConverter<>() {

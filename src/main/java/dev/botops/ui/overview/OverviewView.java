@@ -156,7 +156,7 @@ public final class OverviewView {
         // The plot is the chart less its axis and padding; two points per pixel of it.
         sizeChart.widthProperty().addListener((obs, old, width) -> model.setChartWidth(width.doubleValue() - 80));
 
-        tablesBytes.setTickLabelFormatter(bytesFormatter());
+        tablesBytes.setTickLabelFormatter(Formats.bytesTicks(tablesBytes));
         tablesBytes.widthProperty().addListener(o -> fitBytesAxis());
         tablesChart.setData(FXCollections.observableArrayList(List.of(bar("heap"), bar("index"), bar("TOAST"))));
         // The axis makes a text node per label whenever its categories change: each gets its row's tooltip.
@@ -206,20 +206,6 @@ public final class OverviewView {
                 throw new UnsupportedOperationException();
             }
         });
-    }
-
-    private static StringConverter<Number> bytesFormatter() {
-        return new StringConverter<>() {
-            @Override
-            public String toString(Number bytes) {
-                return Formats.bytes(bytes.longValue());
-            }
-
-            @Override
-            public Number fromString(String text) {
-                throw new UnsupportedOperationException();
-            }
-        };
     }
 
     private static XYChart.Series<Number, Number> series(String name, ObservableList<Point> points) {
