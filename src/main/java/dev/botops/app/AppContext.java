@@ -84,7 +84,7 @@ public final class AppContext implements AutoCloseable {
      * the services; nothing runs in the background until {@link #startBackgroundServices()}.
      */
     public static AppContext start(Settings settings) {
-        // Before any HTTP server of the process (the sandbox Bot API's too): the JDK reads these once.
+        // Before the sandbox Bot API's JDK HTTP server starts: the JDK reads these once.
         HttpServerTuning.apply();
         AppContext context = new AppContext(settings);
         try {

@@ -52,7 +52,7 @@ public final class HealthEndpoint implements AutoCloseable {
         routes.add("/maintenance/runs/{id}").on("GET", maintenance::run);
         try {
             this.endpoint = new HttpEndpoint(InetAddress.getByName(settings.string(ConfigKey.HTTP_BIND)), settings.integer(ConfigKey.HTTP_PORT),
-                    settings.integer(ConfigKey.HTTP_THREADS), routes.build(), HttpJson.MAPPER);
+                    HttpLimits.of(settings), routes.build(), HttpJson.MAPPER);
         } catch (IOException | RuntimeException e) {
             recentRuns.close();
             throw e;

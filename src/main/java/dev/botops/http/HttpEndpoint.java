@@ -2,130 +2,227 @@ package dev.botops.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
-import dev.botops.concurrent.Threads;
-import java.io.ByteArrayOutputStream;
+import dev.botops.config.Sizes;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.ErrorHandler;
+import org.eclipse.jetty.util.BufferUtil;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.Promise;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The embedded HTTP server: routing, limits and the error contract, on a bounded pool of named threads.
- * Every error is a JSON body ({@code status}, {@code error}, {@code message}), never a stack trace.
+ * The embedded HTTP server: routing, limits and the error contract. Every error is a JSON body
+ * ({@code status}, {@code error}, {@code message}), never a stack trace.
+ *
+ * <p>Jetty's NIO connector reads every connection on one selector thread and hands a request to the worker
+ * threads only once its headers are complete; bodies are read without holding a thread. So a client that
+ * connects and sends nothing, or sends slowly, costs a connection and a little memory, never a worker, and
+ * {@link HttpLimits} bounds those too (the JDK server this replaced read headers on its workers: four
+ * half-open connections stopped it; see docs/decisions.md).
  */
 public final class HttpEndpoint implements AutoCloseable {
-    static final int MAX_BODY = 64 * 1024;
-    private static final long OVERLOAD_LOG_EVERY_NANOS = TimeUnit.MINUTES.toNanos(1);
+    /** When {@code http.max-connections} is reached, connections idle this long are closed to make room. */
+    static final Duration IDLE_TIMEOUT_WHEN_FULL = Duration.ofSeconds(2);
     private static final Duration STOP_WAIT = Duration.ofSeconds(3);
     private static final Logger log = LoggerFactory.getLogger(HttpEndpoint.class);
 
     private final List<Route> routes;
     private final ObjectMapper json;
     private final HostGuard hostGuard;
-    private final HttpServer server;
-    private final ThreadPoolExecutor executor;
-    private final AtomicLong droppedRequests = new AtomicLong();
-    private final AtomicLong lastOverloadLog = new AtomicLong(System.nanoTime() - OVERLOAD_LOG_EVERY_NANOS - 1);
+    private final int maxBody;
+    private final Server server;
+    private final ServerConnector connector;
 
-    HttpEndpoint(InetAddress bind, int port, int threads, List<Route> routes, ObjectMapper json) throws IOException {
-        HttpServerTuning.apply();
+    HttpEndpoint(InetAddress bind, int port, HttpLimits limits, List<Route> routes, ObjectMapper json) throws IOException {
         this.routes = List.copyOf(routes);
         this.json = json;
         this.hostGuard = new HostGuard(bind);
-        this.executor = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(512),
-                Threads.numberedDaemons("botops-http"), new ThreadPoolExecutor.AbortPolicy());
-        this.server = HttpServer.create(new InetSocketAddress(bind, port), 128);
-        server.setExecutor(command -> {
-            try {
-                executor.execute(command);
-            } catch (RejectedExecutionException e) {
-                // Overloaded (or stopping): rethrown, so that the JDK's dispatcher closes the connection and the
-                // client sees it close rather than wait. Logged at most once a minute, so that a flood of requests
-                // does not become a flood of log lines.
-                if (!executor.isShutdown()) {
-                    long dropped = droppedRequests.incrementAndGet();
-                    long now = System.nanoTime();
-                    long last = lastOverloadLog.get();
-                    if (now - last > OVERLOAD_LOG_EVERY_NANOS && lastOverloadLog.compareAndSet(last, now)) {
-                        log.warn("HTTP endpoint overloaded: {} request(s) dropped so far", dropped);
-                    }
-                }
-                throw e;
-            }
-        });
-        server.createContext("/", this::dispatch);
-        server.start();
+        this.maxBody = limits.maxBodySize();
+
+        // Workers plus the acceptor and the selector; reserved threads off, so that every request runs on a worker.
+        QueuedThreadPool threads = new QueuedThreadPool(limits.threads() + 2, Math.min(2, limits.threads() + 2), 60_000, 0, null, null);
+        threads.setName("botops-http");
+        threads.setDaemon(true);
+        threads.setStopTimeout(STOP_WAIT.toMillis());
+        this.server = new Server(threads);
+        server.setStopTimeout(STOP_WAIT.toMillis());
+
+        HttpConfiguration config = new HttpConfiguration();
+        config.setRequestHeaderSize(limits.maxHeaderSize());
+        config.setSendServerVersion(false);
+        config.setSendXPoweredBy(false);
+        // Dispatch on complete headers, so that an oversized Content-Length is refused before any body is sent.
+        config.setDelayDispatchUntilContent(false);
+        DeadlineHttpConnectionFactory http = new DeadlineHttpConnectionFactory(config, limits.headerTimeout(), limits.bodyTimeout());
+        this.connector = new ServerConnector(server, null, new ScheduledExecutorScheduler("botops-http-timer", true), null, 1, 1, http);
+        connector.setHost(bind.getHostAddress());
+        connector.setPort(port);
+        connector.setIdleTimeout(limits.idleTimeout().toMillis());
+        connector.setAcceptQueueSize(128);
+        server.addConnector(connector);
+        NetworkConnectionLimit connectionLimit = new NetworkConnectionLimit(limits.maxConnections(), connector);
+        connectionLimit.setEndPointIdleTimeout(IDLE_TIMEOUT_WHEN_FULL.toMillis());
+        server.addBean(connectionLimit);
+
+        server.setHandler(new Dispatcher());
+        server.setErrorHandler(new JsonErrorHandler());
+        try {
+            server.start();
+        } catch (Exception e) {
+            stop();
+            throw e instanceof IOException io ? io : new IOException("Cannot start the HTTP endpoint on " + bind.getHostAddress() + ":" + port, e);
+        }
         log.info("Health endpoint listening on http://{}", hostPort());
     }
 
     /** The bound port (useful when configured as 0). */
     public int port() {
-        return server.getAddress().getPort();
+        return connector.getLocalPort();
     }
 
     public String hostPort() {
-        InetSocketAddress a = server.getAddress();
-        String host = a.getAddress().getHostAddress();
-        return (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
+        String host = connector.getHost();
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + port();
     }
 
-    private void dispatch(HttpExchange exchange) {
-        Response response;
-        String method = exchange.getRequestMethod();
+    /** Runs each request: refusals that need no body first, then the body (read without a thread), then the route. */
+    private final class Dispatcher extends Handler.Abstract {
+        @Override
+        public boolean handle(org.eclipse.jetty.server.Request request, org.eclipse.jetty.server.Response response, Callback callback) {
+            Incoming incoming = new Incoming(request);
+            try {
+                hostGuard.check(incoming.toRequest(Map.of(), Map.of(), new byte[0]));
+                if (!incoming.hasBody()) {
+                    respond(incoming, response, callback, false, () -> route(incoming, new byte[0]));
+                    return true;
+                }
+                if (request.getLength() > maxBody) {
+                    throw tooLarge();
+                }
+            } catch (HttpError e) {
+                respond(incoming, response, callback, incoming.hasBody(), () -> {
+                    throw e;
+                });
+                return true;
+            }
+            Content.Source.asByteArrayAsync(request, maxBody, new Promise.Invocable<>() {
+                @Override
+                public void succeeded(byte[] body) {
+                    respond(incoming, response, callback, false, () -> route(incoming, body));
+                }
+
+                @Override
+                public void failed(Throwable failure) {
+                    if (failure instanceof IllegalStateException) {
+                        // How Content.Source's reader refuses a body that grows past the limit.
+                        respond(incoming, response, callback, true, () -> {
+                            throw tooLarge();
+                        });
+                    } else {
+                        log.debug("Request body not received: {}", failure.toString());
+                        callback.failed(failure);
+                    }
+                }
+            });
+            return true;
+        }
+    }
+
+    private HttpError tooLarge() {
+        return new HttpError(413, "Request bodies are limited to " + Sizes.format(maxBody) + " (http.max-body-size).");
+    }
+
+    /** What the routing needs of a Jetty request, read once. */
+    private static final class Incoming {
+        final String method;
+        final String path;
+        final String rawQuery;
+        final Map<String, List<String>> headers;
+        final InetSocketAddress caller;
+        private final boolean body;
+
+        Incoming(org.eclipse.jetty.server.Request request) {
+            this.method = request.getMethod();
+            String raw = request.getHttpURI().getPath();
+            this.path = raw == null || raw.isEmpty() ? "/" : raw.length() > 1 && raw.endsWith("/") ? raw.substring(0, raw.length() - 1) : raw;
+            this.rawQuery = request.getHttpURI().getQuery();
+            HttpFields fields = request.getHeaders();
+            Map<String, List<String>> copy = new LinkedHashMap<>();
+            for (HttpField field : fields) {
+                copy.computeIfAbsent(field.getName(), k -> new ArrayList<>(1)).add(field.getValue());
+            }
+            this.headers = copy;
+            SocketAddress remote = request.getConnectionMetaData().getRemoteSocketAddress();
+            this.caller = remote instanceof InetSocketAddress inet ? inet : null;
+            this.body = fields.contains(HttpHeader.TRANSFER_ENCODING) || fields.getLongField(HttpHeader.CONTENT_LENGTH) > 0;
+        }
+
+        boolean hasBody() {
+            return body;
+        }
+
+        Request toRequest(Map<String, String> pathParams, Map<String, String> query, byte[] content) {
+            return new Request(method, path, pathParams, query, headers, caller, content);
+        }
+    }
+
+    /** Produces the answer to one request; may throw {@link HttpError}. */
+    @FunctionalInterface
+    private interface Answer {
+        Response get() throws Exception;
+    }
+
+    /**
+     * Answers; {@code bodyUnread} when refused before the body was read: the connection cannot carry another
+     * request then, and saying so keeps a keep-alive client from sending its next one on it.
+     */
+    private void respond(Incoming incoming, org.eclipse.jetty.server.Response response, Callback callback, boolean bodyUnread,
+                         Answer answer) {
+        Response result;
         try {
-            response = route(exchange, method);
+            result = answer.get();
         } catch (HttpError e) {
-            response = error(e.status(), e.getMessage());
+            result = error(e.status(), e.getMessage());
             for (Map.Entry<String, String> h : e.headers().entrySet()) {
-                response = response.withHeader(h.getKey(), h.getValue());
+                result = result.withHeader(h.getKey(), h.getValue());
             }
         } catch (Exception e) {
-            log.error("Unexpected failure answering {} {}", method, exchange.getRequestURI().getPath(), e);
-            response = error(500, "Internal error; see the application log.");
+            log.error("Unexpected failure answering {} {}", incoming.method, incoming.path, e);
+            result = error(500, "Internal error; see the application log.");
         }
-        if (bodyLeftUnread(exchange)) {
-            // The client may still be sending a body we did not read (413, or refused before reading): the
-            // connection cannot carry another request, so say so instead of letting a keep-alive client
-            // reuse it and see the next request fail.
-            response = response.withHeader("Connection", "close");
+        if (bodyUnread) {
+            result = result.withHeader("Connection", "close");
         }
-        send(exchange, method, response);
+        send(incoming.method, result, response, callback);
     }
 
-    private static boolean bodyLeftUnread(HttpExchange exchange) {
-        if (exchange.getAttribute(BODY_READ) != null) {
-            return false;
-        }
-        String length = exchange.getRequestHeaders().getFirst("Content-Length");
-        boolean chunked = exchange.getRequestHeaders().getFirst("Transfer-Encoding") != null;
-        return chunked || (length != null && !length.trim().equals("0"));
-    }
-
-    private Response route(HttpExchange exchange, String method) throws Exception {
-        String path = exchange.getRequestURI().getRawPath();
-        if (path.length() > 1 && path.endsWith("/")) {
-            path = path.substring(0, path.length() - 1);
-        }
-        Request probe = new Request(method, path, Map.of(), Map.of(), exchange.getRequestHeaders(), exchange.getRemoteAddress(), new byte[0]);
-        hostGuard.check(probe);
-        byte[] body = readBody(exchange);
+    private Response route(Incoming incoming, byte[] body) throws Exception {
+        String method = incoming.method;
+        String path = incoming.path;
         for (Route route : routes) {
             Map<String, String> params = route.match(path);
             if (params == null) {
@@ -143,73 +240,22 @@ public final class HttpEndpoint implements AutoCloseable {
             if (body.length > 0 && !method.equals("POST")) {
                 throw new HttpError(400, method + " requests take no body.");
             }
+            Request request = incoming.toRequest(params, Request.parseQuery(incoming.rawQuery), body);
             if (body.length > 0) {
-                String type = probe.header("Content-Type").orElse("");
+                String type = request.header("Content-Type").orElse("");
                 if (!type.startsWith("application/json")) {
                     throw new HttpError(415, "Request bodies must be application/json (or empty).");
                 }
             }
-            Map<String, String> query = Request.parseQuery(exchange.getRequestURI().getRawQuery());
-            Set<String> unknown = new TreeSet<>(query.keySet());
+            Set<String> unknown = new TreeSet<>(request.query().keySet());
             unknown.removeAll(route.acceptedQuery());
             if (!unknown.isEmpty()) {
                 throw new HttpError(400, "Unknown query parameter(s) " + unknown + " for " + route.pattern()
                         + (route.acceptedQuery().isEmpty() ? "; it takes none." : "; it takes " + new TreeSet<>(route.acceptedQuery()) + "."));
             }
-            return handler.handle(new Request(method, path, params, query, exchange.getRequestHeaders(),
-                    exchange.getRemoteAddress(), body));
+            return handler.handle(request);
         }
         throw new HttpError(404, "No such endpoint: " + path + ". Try /health, /database/health, /metrics or /maintenance/runs.");
-    }
-
-    private static final String BODY_READ = "botops.body-read";
-    private static final long MAX_DRAIN = 1024 * 1024;
-
-    private static byte[] readBody(HttpExchange exchange) throws IOException {
-        String length = exchange.getRequestHeaders().getFirst("Content-Length");
-        if (length != null) {
-            long declared;
-            try {
-                declared = Long.parseLong(length.trim());
-            } catch (NumberFormatException e) {
-                throw new HttpError(400, "Content-Length is not a number.");
-            }
-            if (declared > MAX_BODY) {
-                drain(exchange, declared);
-                throw new HttpError(413, "Request bodies are limited to 64 KiB.");
-            }
-        }
-        try (InputStream in = exchange.getRequestBody()) {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            byte[] buffer = new byte[8192];
-            int n;
-            while ((n = in.read(buffer)) > 0) {
-                out.write(buffer, 0, n);
-                if (out.size() > MAX_BODY) {
-                    throw new HttpError(413, "Request bodies are limited to 64 KiB.");
-                }
-            }
-            exchange.setAttribute(BODY_READ, Boolean.TRUE);
-            return out.toByteArray();
-        }
-    }
-
-    /**
-     * Reads and discards a too-large body of moderate size before answering 413: closing a connection with
-     * unread data makes TCP reset it, and the client would lose the 413 itself. Larger bodies are not read;
-     * the answer then says {@code Connection: close}.
-     */
-    private static void drain(HttpExchange exchange, long declared) throws IOException {
-        if (declared > MAX_DRAIN) {
-            return;
-        }
-        try (InputStream in = exchange.getRequestBody()) {
-            byte[] buffer = new byte[8192];
-            while (in.read(buffer) > 0) {
-                // discard
-            }
-        }
-        exchange.setAttribute(BODY_READ, Boolean.TRUE);
     }
 
     Response error(int status, String message) {
@@ -224,27 +270,16 @@ public final class HttpEndpoint implements AutoCloseable {
         }
     }
 
-    private static void send(HttpExchange exchange, String method, Response response) {
-        try {
-            exchange.getResponseHeaders().set("Content-Type", response.contentType());
-            exchange.getResponseHeaders().set("Cache-Control", "no-store");
-            exchange.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
-            response.headers().forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
-            boolean head = method.equals("HEAD");
-            if (head) {
-                exchange.getResponseHeaders().set("Content-Length", Integer.toString(response.body().length));
-            }
-            exchange.sendResponseHeaders(response.status(), head ? -1 : (response.body().length == 0 ? -1 : response.body().length));
-            if (!head && response.body().length > 0) {
-                try (OutputStream out = exchange.getResponseBody()) {
-                    out.write(response.body());
-                }
-            }
-        } catch (IOException e) {
-            log.debug("Client went away before the response was written: {}", e.getMessage());
-        } finally {
-            exchange.close();
-        }
+    private static void send(String method, Response answer, org.eclipse.jetty.server.Response response, Callback callback) {
+        response.setStatus(answer.status());
+        HttpFields.Mutable headers = response.getHeaders();
+        headers.put(HttpHeader.CONTENT_TYPE, answer.contentType());
+        headers.put(HttpHeader.CACHE_CONTROL, "no-store");
+        headers.put("X-Content-Type-Options", "nosniff");
+        answer.headers().forEach(headers::put);
+        headers.put(HttpHeader.CONTENT_LENGTH, answer.body().length);
+        boolean head = method.equals("HEAD");
+        response.write(true, head || answer.body().length == 0 ? BufferUtil.EMPTY_BUFFER : ByteBuffer.wrap(answer.body()), callback);
     }
 
     static String reason(int status) {
@@ -256,23 +291,50 @@ public final class HttpEndpoint implements AutoCloseable {
             case 403: return "Forbidden";
             case 404: return "Not Found";
             case 405: return "Method Not Allowed";
+            case 408: return "Request Timeout";
             case 409: return "Conflict";
             case 413: return "Payload Too Large";
+            case 414: return "URI Too Long";
             case 415: return "Unsupported Media Type";
+            case 431: return "Request Header Fields Too Large";
             case 429: return "Too Many Requests";
             case 503: return "Service Unavailable";
             default: return status >= 500 ? "Internal Server Error" : "Error";
         }
     }
 
-    /**
-     * Lets in-flight requests finish (bounded), then stops the server. The workers are drained first because
-     * JDK 17's {@code HttpServer.stop(delay)} waits the whole delay even when nothing is in flight.
-     */
+    /** Lets in-flight requests finish (bounded), then closes every connection and stops the threads. */
     @Override
     public void close() {
-        Threads.shutdown(executor, STOP_WAIT, "HTTP workers");
-        server.stop(0);
+        stop();
+    }
+
+    private void stop() {
+        try {
+            server.stop();
+        } catch (Exception e) {
+            log.warn("The HTTP endpoint did not stop cleanly", e);
+        }
+    }
+
+    /** Jetty's own refusals (malformed requests, 414, 431) in the endpoint's JSON error shape. */
+    private final class JsonErrorHandler extends ErrorHandler {
+        @Override
+        protected void generateResponse(org.eclipse.jetty.server.Request request, org.eclipse.jetty.server.Response response, int code,
+                                        String message, Throwable cause, Callback callback) {
+            String text = switch (code) {
+                case 414 -> "The request line is longer than the endpoint accepts (http.max-header-size).";
+                case 431 -> "The request headers are larger than the endpoint accepts (http.max-header-size).";
+                case 400 -> "Malformed HTTP request" + (message == null || message.isBlank() ? "." : ": " + truncate(message) + ".");
+                default -> code >= 500 ? "Internal error; see the application log." : truncate(message == null ? reason(code) : message);
+            };
+            Response answer = error(code, text);
+            send(request.getMethod(), answer, response, callback);
+        }
+
+        private static String truncate(String message) {
+            return message.length() > 200 ? message.substring(0, 200) + "…" : message;
+        }
     }
 
     /** Collects routes for the endpoint. */

@@ -1,9 +1,10 @@
 package dev.botops.http;
 
 /**
- * The JDK HTTP server reads its tuning from system properties once, when its configuration class loads;
+ * Tuning for the JDK HTTP server, which only the sandbox Bot API uses now (the health endpoint runs on Jetty, see
+ * {@link HttpEndpoint}). The JDK server reads it from system properties once, when its configuration class loads;
  * call {@link #apply()} before the first {@code HttpServer} of the process is created (the composition root
- * does, before the sandbox Bot API starts its own server; settings applied later are silently ignored).
+ * does, before the sandbox Bot API starts its server; settings applied later are silently ignored).
  * Without {@code nodelay} every keep-alive response waits about 40 ms on Nagle's algorithm; without the
  * request/response limits a slow client can hold a worker thread for ever.
  */

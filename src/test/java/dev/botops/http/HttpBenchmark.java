@@ -2,6 +2,7 @@ package dev.botops.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.botops.config.SettingsLoader;
 import dev.botops.monitor.AdminSql;
 import dev.botops.testing.PostgresExtension;
 import dev.botops.testing.TestDatabase;
@@ -93,7 +94,7 @@ class HttpBenchmark {
         HttpEndpoint.Routes routes = new HttpEndpoint.Routes();
         byte[] pong = "{\"status\":\"UP\"}".getBytes(StandardCharsets.UTF_8);
         routes.add("/ping").on("GET", r -> Response.json(200, pong));
-        return new HttpEndpoint(InetAddress.getLoopbackAddress(), 0, 4, routes.build(), HttpJson.MAPPER);
+        return new HttpEndpoint(InetAddress.getLoopbackAddress(), 0, HttpLimits.of(SettingsLoader.fromProperties(Map.of())), routes.build(), HttpJson.MAPPER);
     }
 
     private void measure(String name, int port, String path) throws Exception {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.botops.config.SettingsLoader;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.Socket;
@@ -15,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -38,7 +40,8 @@ class HttpEndpointTest {
             limiter.acquire("guarded");
             return Response.text(202, "text/plain", "accepted");
         });
-        endpoint = new HttpEndpoint(InetAddress.getLoopbackAddress(), 0, 2, routes.build(), json);
+        endpoint = new HttpEndpoint(InetAddress.getLoopbackAddress(), 0, HttpLimits.of(SettingsLoader.fromProperties(Map.of("http.threads", "2"))),
+                routes.build(), json);
     }
 
     @AfterEach
