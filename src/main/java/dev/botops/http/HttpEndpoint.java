@@ -75,8 +75,8 @@ public final class HttpEndpoint implements AutoCloseable {
         config.setRequestHeaderSize(limits.maxHeaderSize());
         config.setSendServerVersion(false);
         config.setSendXPoweredBy(false);
-        // Dispatch on complete headers, so that an oversized Content-Length is refused before any body is sent.
-        config.setDelayDispatchUntilContent(false);
+        // Jetty 12.1 dispatches a request once its headers are complete (nothing here delays it until content
+        // arrives), so an oversized Content-Length is refused before any body is sent.
         DeadlineHttpConnectionFactory http = new DeadlineHttpConnectionFactory(config, limits.headerTimeout(), limits.bodyTimeout());
         this.connector = new ServerConnector(server, null, new ScheduledExecutorScheduler("botops-http-timer", true), null, 1, 1, http);
         connector.setHost(bind.getHostAddress());
