@@ -227,12 +227,39 @@ final class HostileClients implements AutoCloseable {
         return answers.entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().get()));
     }
 
+    /** What the server did to these clients so far, e.g. {@code 256 held, 0 closed by the server}. */
     String describe() {
-        return switch (kind) {
-            case OVERSIZED -> kind.label + ", answers " + new java.util.TreeMap<>(answers());
-            case TRICKLED_BODY -> kind.label + ", " + cutByServer() + " cut by the server";
-            default -> kind.label;
-        };
+        if (kind == Kind.OVERSIZED) {
+            return "answers " + new java.util.TreeMap<>(answers());
+        }
+        int open = 0;
+        int closedByServer = cutByServer();
+        for (Socket socket : sockets) {
+            if (isOpen(socket)) {
+                open++;
+            } else {
+                closedByServer++;
+            }
+        }
+        return open + " held, " + closedByServer + " closed by the server";
+    }
+
+    /** Open unless the server closed it: a read that times out at once means it is still open. */
+    private static boolean isOpen(Socket socket) {
+        try {
+            socket.setSoTimeout(1);
+            return socket.getInputStream().read() >= 0;
+        } catch (java.net.SocketTimeoutException stillOpen) {
+            return true;
+        } catch (IOException closed) {
+            return false;
+        } finally {
+            try {
+                socket.setSoTimeout(Math.toIntExact(ANSWER_WAIT.toMillis()));
+            } catch (IOException ignored) {
+                // closed meanwhile
+            }
+        }
     }
 
     @Override

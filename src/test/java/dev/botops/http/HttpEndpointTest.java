@@ -154,6 +154,22 @@ class HttpEndpointTest {
     }
 
     @Test
+    void malformedRequestsAreRefusedWithAJsonError() throws Exception {
+        assertThat(rawExchange("GET /ping HTTP/1.1\r\nConnection: close\r\n\r\n")).as("HTTP/1.1 without Host")
+                .startsWith("HTTP/1.1 400").contains("\"status\":400").doesNotContain("<html");
+        assertThat(rawExchange("GET /ping HTTP/1.1\r\nHost: localhost\r\nContent-Length: x\r\nConnection: close\r\n\r\n"))
+                .startsWith("HTTP/1.1 400").contains("\"status\":400").doesNotContain("<html");
+    }
+
+    private String rawExchange(String request) throws IOException {
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), endpoint.port())) {
+            socket.setSoTimeout(30_000);
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    @Test
     void boundToLoopbackItIsNotReachableOnOtherInterfaces() throws Exception {
         List<InetAddress> others = new java.util.ArrayList<>();
         for (java.net.NetworkInterface nic : java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces())) {

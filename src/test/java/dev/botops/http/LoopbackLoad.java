@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -22,9 +23,15 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * A lean HTTP/1.1 load client for the benchmark, on 127.0.0.1 only: pre-built GET requests on keep-alive
  * sockets, so that the client spends as little of the shared 2 cores as possible. Every run is bounded in
- * requests and time and stops by itself.
+ * requests and time and stops by itself. A request that is not answered within {@link #REQUEST_TIMEOUT}, or whose
+ * connection fails, counts as an error and its connection is opened again: a server that stalls shows as errors,
+ * not as a benchmark that never ends.
  */
 final class LoopbackLoad {
+    static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(2);
+    /** A failed request, or one never sent because the run's time was up: sorts after every real latency. */
+    static final long FAILED = Long.MAX_VALUE;
+
     private LoopbackLoad() {
     }
 
@@ -48,12 +55,14 @@ final class LoopbackLoad {
             return percentile(service, p);
         }
 
+        /** In milliseconds; {@code +Infinity} when the percentile falls among failed requests. */
         private static double percentile(long[] sorted, double p) {
             if (sorted.length == 0) {
                 return Double.NaN;
             }
             int index = (int) Math.min(sorted.length - 1, Math.ceil(p / 100 * sorted.length) - 1);
-            return sorted[Math.max(0, index)] / 1e6;
+            long value = sorted[Math.max(0, index)];
+            return value == FAILED ? Double.POSITIVE_INFINITY : value / 1e6;
         }
     }
 
@@ -67,7 +76,7 @@ final class LoopbackLoad {
                 long sent = System.nanoTime();
                 int status = connection.exchange();
                 long done = System.nanoTime();
-                samples.add(done - sent, done - sent, status);
+                samples.add(status < 0 ? FAILED : done - sent, status < 0 ? FAILED : done - sent, status);
             }
             return samples;
         });
@@ -82,6 +91,8 @@ final class LoopbackLoad {
         int total = (int) (rate * seconds);
         long interval = 1_000_000_000L / rate;
         long start = System.nanoTime() + 50_000_000L;
+        // A stalling server delays every request behind the stalled one; after this, the rest count as failed.
+        long hardEnd = start + (long) (seconds * 1e9) + 2 * REQUEST_TIMEOUT.toNanos();
         return run(port, path, connections, start, (index, connection) -> {
             Samples samples = new Samples((total + connections - 1) / connections);
             for (int i = index; i < total; i += connections) {
@@ -90,10 +101,14 @@ final class LoopbackLoad {
                 while ((wait = due - System.nanoTime()) > 0) {
                     LockSupport.parkNanos(wait);
                 }
+                if (System.nanoTime() > hardEnd) {
+                    samples.add(FAILED, FAILED, -1);
+                    continue;
+                }
                 long sent = System.nanoTime();
                 int status = connection.exchange();
                 long done = System.nanoTime();
-                samples.add(done - due, done - sent, status);
+                samples.add(status < 0 ? FAILED : done - due, status < 0 ? FAILED : done - sent, status);
             }
             return samples;
         });
@@ -162,11 +177,12 @@ final class LoopbackLoad {
             return count == latencies.length;
         }
 
+        /** {@code status} -1: failed (no answer in time, or the connection failed). */
         void add(long latency, long serviceTime, int status) {
             latencies[count] = latency;
             service[count] = serviceTime;
             count++;
-            if (status >= 500) {
+            if (status >= 500 || status < 0) {
                 errors++;
             }
         }
@@ -178,24 +194,44 @@ final class LoopbackLoad {
         }
     }
 
-    /** One keep-alive connection sending the same GET again and again. */
+    /** One keep-alive connection sending the same GET again and again; opened again after a failure. */
     private static final class Connection implements Closeable {
-        private final Socket socket;
-        private final InputStream in;
-        private final OutputStream out;
+        private final int port;
         private final byte[] request;
         private final byte[] skip = new byte[64 * 1024];
+        private Socket socket;
+        private InputStream in;
+        private OutputStream out;
 
-        Connection(int port, String path) throws IOException {
-            socket = new Socket(InetAddress.getLoopbackAddress(), port);
-            socket.setTcpNoDelay(true);
-            in = new BufferedInputStream(socket.getInputStream(), 64 * 1024);
-            out = socket.getOutputStream();
+        Connection(int port, String path) {
+            this.port = port;
             request = ("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nAccept: */*\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
         }
 
-        /** Sends the request and reads the whole response; returns the status code. */
-        int exchange() throws IOException {
+        /** Sends the request and reads the whole response; returns the status code, or -1 when it failed. */
+        int exchange() {
+            try {
+                if (socket == null) {
+                    open();
+                }
+                return send();
+            } catch (IOException | RuntimeException e) {
+                close();
+                return -1;
+            }
+        }
+
+        private void open() throws IOException {
+            socket = new Socket();
+            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), Math.toIntExact(REQUEST_TIMEOUT.toMillis()));
+            socket.setSoTimeout(Math.toIntExact(REQUEST_TIMEOUT.toMillis()));
+            socket.setTcpNoDelay(true);
+            in = new BufferedInputStream(socket.getInputStream(), 64 * 1024);
+            out = socket.getOutputStream();
+        }
+
+        private int send() throws IOException {
+            long deadline = System.nanoTime() + REQUEST_TIMEOUT.toNanos();
             out.write(request);
             out.flush();
             String status = line();
@@ -217,6 +253,9 @@ final class LoopbackLoad {
                 }
                 length -= n;
             }
+            if (System.nanoTime() > deadline) {
+                throw new IOException("answered after " + REQUEST_TIMEOUT);
+            }
             return code;
         }
 
@@ -235,8 +274,15 @@ final class LoopbackLoad {
         }
 
         @Override
-        public void close() throws IOException {
-            socket.close();
+        public void close() {
+            if (socket != null) {
+                try {
+                    socket.close();
+                } catch (IOException ignored) {
+                    // closing anyway
+                }
+                socket = null;
+            }
         }
     }
 }

@@ -34,9 +34,18 @@ public final class LauncherProcess implements AutoCloseable {
      * @param jvmOptions system properties and other JVM options, before the main class
      */
     public static LauncherProcess start(Path work, List<String> jvmOptions, String... args) throws IOException {
+        return start(work, builder(jvmOptions, List.of(args)));
+    }
+
+    /** Like {@link #start(Path, List, String...)}, on another build's class path (e.g. an older commit's, for a benchmark). */
+    public static LauncherProcess start(Path work, String classPath, List<String> jvmOptions, String... args) throws IOException {
+        return start(work, builder(classPath, jvmOptions, List.of(args)));
+    }
+
+    private static LauncherProcess start(Path work, ProcessBuilder builder) throws IOException {
         Path out = work.resolve("stdout.txt");
         Path err = work.resolve("stderr.txt");
-        Process process = builder(jvmOptions, List.of(args)).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        Process process = builder.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
         return new LauncherProcess(process, out, err);
     }
 
@@ -49,6 +58,10 @@ public final class LauncherProcess implements AutoCloseable {
         String classPath = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
                 .filter(entry -> !entry.endsWith("test-classes"))
                 .collect(Collectors.joining(File.pathSeparator));
+        return builder(classPath, jvmOptions, args);
+    }
+
+    private static ProcessBuilder builder(String classPath, List<String> jvmOptions, List<String> args) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
@@ -72,6 +85,20 @@ public final class LauncherProcess implements AutoCloseable {
     /** What the child wrote to stderr so far (the dashboard's console log). */
     public String stderr() throws IOException {
         return Files.readString(stderr, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Stops the child as a service manager does (SIGTERM) and waits up to {@code wait} for it to exit; returns its
+     * exit code, or kills it (and what it started) and returns -1.
+     */
+    public int stop(java.time.Duration wait) throws InterruptedException {
+        process.destroy();
+        if (process.waitFor(wait.toMillis(), TimeUnit.MILLISECONDS)) {
+            return process.exitValue();
+        }
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        return -1;
     }
 
     /** Kills a child the test left running. */
