@@ -48,6 +48,7 @@ public final class HttpEndpoint implements AutoCloseable {
     /** When {@code http.max-connections} is reached, connections idle this long are closed to make room. */
     static final Duration IDLE_TIMEOUT_WHEN_FULL = Duration.ofSeconds(2);
     private static final Duration STOP_WAIT = Duration.ofSeconds(3);
+    private static final Duration SHUTDOWN_IDLE = Duration.ofMillis(50);
     private static final Logger log = LoggerFactory.getLogger(HttpEndpoint.class);
 
     private final List<Route> routes;
@@ -83,6 +84,9 @@ public final class HttpEndpoint implements AutoCloseable {
         connector.setPort(port);
         connector.setIdleTimeout(limits.idleTimeout().toMillis());
         connector.setAcceptQueueSize(128);
+        // When stopping, in-flight requests get STOP_WAIT to finish; idle keep-alive connections are closed at once
+        // (Jetty's default waits a second for them).
+        connector.setShutdownIdleTimeout(SHUTDOWN_IDLE.toMillis());
         server.addConnector(connector);
         NetworkConnectionLimit connectionLimit = new NetworkConnectionLimit(limits.maxConnections(), connector);
         connectionLimit.setEndPointIdleTimeout(IDLE_TIMEOUT_WHEN_FULL.toMillis());
