@@ -232,16 +232,19 @@ final class HostileClients implements AutoCloseable {
         if (kind == Kind.OVERSIZED) {
             return "answers " + new java.util.TreeMap<>(answers());
         }
+        int open = held();
+        return open + " held, " + (cutByServer() + sockets.size() - open) + " closed by the server";
+    }
+
+    /** Sockets still open: the server has not closed them. */
+    int held() {
         int open = 0;
-        int closedByServer = cutByServer();
         for (Socket socket : sockets) {
             if (isOpen(socket)) {
                 open++;
-            } else {
-                closedByServer++;
             }
         }
-        return open + " held, " + closedByServer + " closed by the server";
+        return open;
     }
 
     /** Open unless the server closed it: a read that times out at once means it is still open. */

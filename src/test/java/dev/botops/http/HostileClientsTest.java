@@ -84,14 +84,21 @@ class HostileClientsTest {
         HostileClients.requireFileDescriptors(2 * count + PATHS.size());
         List<Probe> alone = probe();
         List<Probe> loaded;
+        String hostile;
+        int held;
         HostileClients load = HostileClients.start(kind, port, count);
         try {
             loaded = probe();
+            held = load.held();
+            hostile = load.describe();
         } finally {
             load.close();
         }
-        String summary = kind.label + ": alone " + describe(alone) + "; under load " + describe(loaded) + "; " + load.describe();
+        String summary = kind.label + ": alone " + describe(alone) + "; under load " + describe(loaded) + "; " + hostile;
         log.info(summary);
+        if (kind != HostileClients.Kind.OVERSIZED) {
+            assertThat(held).as("the load was held while the probes ran (not refused at once): %s", hostile).isPositive();
+        }
 
         assertThat(loaded).as(summary).allSatisfy(p -> {
             assertThat(p.status()).as("%s: %s", p.path(), p.failure()).isEqualTo(usualStatus.get(p.path()));
