@@ -117,7 +117,7 @@ public enum ConfigKey {
     HTTP_MAX_HEADER_SIZE("http.max-header-size", null, "8KB", "Largest request line plus headers: a longer request line is answered 414, larger headers 431, as soon as the limit is passed.",
             ValueType.size(1024, 1024 * 1024), Secrecy.PLAIN),
     HTTP_MAX_BODY_SIZE("http.max-body-size", null, "64KB", "Largest request body; a larger one is answered 413 without being read.",
-            ValueType.size(0, 16 * 1024 * 1024), Secrecy.PLAIN),
+            ValueType.size(1024, 16 * 1024 * 1024), Secrecy.PLAIN),
     HTTP_MAINTENANCE_RATE("http.maintenance-rate", null, "6", "Cleanup and VACUUM requests accepted per minute over HTTP; more get 429.",
             ValueType.integer(1, 600), Secrecy.PLAIN),
 

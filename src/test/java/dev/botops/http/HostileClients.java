@@ -13,6 +13,10 @@ import java.lang.management.OperatingSystemMXBean;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,20 +24,19 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
 
 /**
  * Clients that hold an HTTP server's resources, on loopback only, for the tests and the benchmark. Each load opens
- * its sockets when it starts and keeps them until {@link #close()}, which stops every thread it started and closes
- * every socket. Everything is bounded: a fixed number of sockets, trickling that stops at close (or after the
- * declared body), and oversized requests at a fixed pace for at most {@link #MAX_OVERSIZED_ROUNDS} rounds.
+ * its connections when it starts and keeps them until {@link #close()}, which stops every thread it started and
+ * closes every socket. Half-open requests and trickled bodies are held as a persistent attacker holds them: one
+ * the server closes is opened again at once, so the load stays whole however the server defends itself.
+ * Everything is bounded: a fixed number of connections, one thread that keeps them (and trickles), oversized
+ * requests at a fixed pace for at most {@link #MAX_OVERSIZED_ROUNDS} rounds, and all of it stops at close.
  */
 final class HostileClients implements AutoCloseable {
     /** What the clients do. */
@@ -52,6 +55,11 @@ final class HostileClients implements AutoCloseable {
         Kind(String label) {
             this.label = label;
         }
+
+        /** Whether a connection the server closes is opened again (an idle one would no longer be idle). */
+        boolean reopens() {
+            return this == HALF_OPEN || this == TRICKLED_BODY;
+        }
     }
 
     static final int OVERSIZED_BYTES = 16 * 1024;
@@ -59,23 +67,27 @@ final class HostileClients implements AutoCloseable {
     private static final int MAX_OVERSIZED_ROUNDS = 100_000;
     private static final Duration OVERSIZED_PACE = Duration.ofMillis(50);
     private static final Duration ANSWER_WAIT = Duration.ofSeconds(2);
+    private static final Duration TRICKLE_EVERY = Duration.ofSeconds(1);
 
     private final Kind kind;
     private final int port;
-    private final List<Socket> sockets = new CopyOnWriteArrayList<>();
-    private final AtomicInteger cutByServer = new AtomicInteger();
+    private final Selector selector;
+    private final AtomicInteger held = new AtomicInteger();
+    private final AtomicInteger closedByServer = new AtomicInteger();
+    private final AtomicInteger reopened = new AtomicInteger();
     private final Map<String, AtomicInteger> answers = new ConcurrentHashMap<>();
     private final List<ExecutorService> threads = new ArrayList<>();
     private volatile boolean closed;
 
-    private HostileClients(Kind kind, int port) {
+    private HostileClients(Kind kind, int port) throws IOException {
         this.kind = kind;
         this.port = port;
+        this.selector = Selector.open();
     }
 
     /**
-     * Starts {@code count} clients of this kind against 127.0.0.1:{@code port}: sockets held open for the first three
-     * kinds, client threads sending one oversized request after another for {@link Kind#OVERSIZED}.
+     * Starts {@code count} clients of this kind against 127.0.0.1:{@code port}: connections held open for the first
+     * three kinds, client threads sending one oversized request after another for {@link Kind#OVERSIZED}.
      */
     static HostileClients start(Kind kind, int port, int count) throws IOException {
         HostileClients clients = new HostileClients(kind, port);
@@ -89,66 +101,118 @@ final class HostileClients implements AutoCloseable {
     }
 
     private void open(int count) throws IOException {
-        switch (kind) {
-            case HALF_OPEN -> {
-                for (int i = 0; i < count; i++) {
-                    connect().getOutputStream().write(ascii("GET /health HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\n"));
-                }
+        if (kind == Kind.OVERSIZED) {
+            ExecutorService pool = Executors.newFixedThreadPool(count, Threads.numberedDaemons("hostile-oversized"));
+            threads.add(pool);
+            for (int i = 0; i < count; i++) {
+                int client = i;
+                pool.execute(() -> sendOversized(client));
             }
-            case IDLE_KEEP_ALIVE -> {
-                for (int i = 0; i < count; i++) {
-                    Socket socket = connect();
-                    socket.getOutputStream().write(ascii("GET /health HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\n\r\n"));
-                    readAnswer(new BufferedInputStream(socket.getInputStream()));
-                }
-            }
-            case TRICKLED_BODY -> {
-                for (int i = 0; i < count; i++) {
-                    connect().getOutputStream().write(ascii("POST /database/cleanup HTTP/1.1\r\nHost: 127.0.0.1:" + port
-                            + "\r\nContent-Type: application/json\r\nContent-Length: " + TRICKLED_BODY_BYTES + "\r\n\r\n"));
-                }
-                ScheduledExecutorService trickler = Executors.newSingleThreadScheduledExecutor(Threads.daemon("hostile-trickle"));
-                threads.add(trickler);
-                AtomicInteger sent = new AtomicInteger();
-                trickler.scheduleAtFixedRate(() -> trickle(sent), 1, 1, TimeUnit.SECONDS);
-            }
-            case OVERSIZED -> {
-                ExecutorService pool = Executors.newFixedThreadPool(count, Threads.numberedDaemons("hostile-oversized"));
-                threads.add(pool);
-                for (int i = 0; i < count; i++) {
-                    int client = i;
-                    pool.execute(() -> sendOversized(client));
-                }
-            }
+            return;
         }
+        for (int i = 0; i < count; i++) {
+            hold();
+        }
+        ExecutorService keeper = Executors.newSingleThreadExecutor(Threads.daemon("hostile-keeper"));
+        threads.add(keeper);
+        keeper.execute(this::keep);
     }
 
-    private Socket connect() throws IOException {
-        Socket socket = new Socket();
-        sockets.add(socket);
+    /** Opens one connection, sends what this kind sends, and registers it with the keeper's selector. */
+    private void hold() throws IOException {
+        SocketChannel channel = SocketChannel.open();
         try {
-            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 5_000);
-            socket.setSoTimeout(Math.toIntExact(ANSWER_WAIT.toMillis()));
-            return socket;
-        } catch (IOException e) {
-            sockets.remove(socket);
-            closeQuietly(socket);
+            channel.socket().connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 5_000);
+            channel.socket().setSoTimeout(Math.toIntExact(ANSWER_WAIT.toMillis()));
+            String host = "Host: 127.0.0.1:" + port + "\r\n";
+            switch (kind) {
+                case HALF_OPEN -> write(channel, "GET /health HTTP/1.1\r\n" + host);
+                case IDLE_KEEP_ALIVE -> {
+                    write(channel, "GET /health HTTP/1.1\r\n" + host + "\r\n");
+                    readAnswer(new BufferedInputStream(channel.socket().getInputStream()));
+                }
+                case TRICKLED_BODY -> write(channel, "POST /database/cleanup HTTP/1.1\r\n" + host
+                        + "Content-Type: application/json\r\nContent-Length: " + TRICKLED_BODY_BYTES + "\r\n\r\n");
+                default -> throw new IllegalStateException(kind.name());
+            }
+            channel.configureBlocking(false);
+            channel.register(selector, SelectionKey.OP_READ, new int[1]);
+            held.incrementAndGet();
+        } catch (IOException | RuntimeException e) {
+            channel.close();
             throw e;
         }
     }
 
-    private void trickle(AtomicInteger sent) {
-        if (closed || sent.incrementAndGet() > TRICKLED_BODY_BYTES) {
+    private static void write(SocketChannel channel, String text) throws IOException {
+        ByteBuffer bytes = ByteBuffer.wrap(ascii(text));
+        while (bytes.hasRemaining()) {
+            channel.write(bytes);
+        }
+    }
+
+    /**
+     * The keeper: notices connections the server closed (and opens them again for {@link Kind#reopens()}), and
+     * trickles a byte a second on each for {@link Kind#TRICKLED_BODY}. Runs until {@link #close()}.
+     */
+    private void keep() {
+        ByteBuffer scratch = ByteBuffer.allocate(4096);
+        long nextTrickle = System.nanoTime() + TRICKLE_EVERY.toNanos();
+        while (!closed) {
+            try {
+                selector.select(100);
+                for (SelectionKey key : selector.selectedKeys()) {
+                    scratch.clear();
+                    if (!key.isValid() || read((SocketChannel) key.channel(), scratch) < 0) {
+                        lost(key);
+                    }
+                }
+                selector.selectedKeys().clear();
+                if (kind == Kind.TRICKLED_BODY && System.nanoTime() - nextTrickle >= 0) {
+                    nextTrickle += TRICKLE_EVERY.toNanos();
+                    for (SelectionKey key : List.copyOf(selector.keys())) {
+                        trickle(key);
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                if (!closed) {
+                    answers.computeIfAbsent("keeper failed: " + e, k -> new AtomicInteger()).incrementAndGet();
+                }
+                return;
+            }
+        }
+    }
+
+    private static int read(SocketChannel channel, ByteBuffer scratch) {
+        try {
+            return channel.read(scratch);
+        } catch (IOException reset) {
+            return -1;
+        }
+    }
+
+    private void trickle(SelectionKey key) throws IOException {
+        int[] sent = (int[]) key.attachment();
+        if (!key.isValid() || sent[0] >= TRICKLED_BODY_BYTES) {
             return;
         }
-        for (Socket socket : sockets) {
-            try {
-                socket.getOutputStream().write('x');
-            } catch (IOException e) {
-                sockets.remove(socket);
-                cutByServer.incrementAndGet();
-                closeQuietly(socket);
-            }
+        try {
+            ((SocketChannel) key.channel()).write(ByteBuffer.wrap(new byte[] {'x'}));
+            sent[0]++;
+        } catch (IOException closedByPeer) {
+            lost(key);
+        }
+    }
+
+    /** The server closed this connection: counted, and opened again when this kind does. */
+    private void lost(SelectionKey key) throws IOException {
+        key.cancel();
+        key.channel().close();
+        held.decrementAndGet();
+        closedByServer.incrementAndGet();
+        if (kind.reopens() && !closed) {
+            hold();
+            reopened.incrementAndGet();
         }
     }
 
@@ -158,7 +222,9 @@ final class HostileClients implements AutoCloseable {
         byte[] header = ascii("GET /health HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nX-Padding: " + "b".repeat(OVERSIZED_BYTES) + "\r\n");
         long next = System.nanoTime();
         for (int round = client; round < MAX_OVERSIZED_ROUNDS && !closed; round++) {
-            try (Socket socket = connect()) {
+            try (Socket socket = new Socket()) {
+                socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 5_000);
+                socket.setSoTimeout(Math.toIntExact(ANSWER_WAIT.toMillis()));
                 try {
                     OutputStream out = socket.getOutputStream();
                     out.write(round % 2 == 0 ? line : header);
@@ -169,8 +235,6 @@ final class HostileClients implements AutoCloseable {
                 record(statusOf(socket));
             } catch (IOException e) {
                 record("no connection");
-            } finally {
-                sockets.removeIf(Socket::isClosed);
             }
             next += OVERSIZED_PACE.toNanos();
             long wait;
@@ -217,9 +281,9 @@ final class HostileClients implements AutoCloseable {
         return kind;
     }
 
-    /** Sockets the server closed while trickling. */
-    int cutByServer() {
-        return cutByServer.get();
+    /** Connections held open right now. */
+    int held() {
+        return held.get();
     }
 
     /** For {@link Kind#OVERSIZED}: how the server answered, e.g. {@code {414=40, 431=40}}. */
@@ -227,61 +291,33 @@ final class HostileClients implements AutoCloseable {
         return answers.entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().get()));
     }
 
-    /** What the server did to these clients so far, e.g. {@code 256 held, 0 closed by the server}. */
+    /** What the server did to these clients so far, e.g. {@code 256 held; the server closed 256 (all reopened)}. */
     String describe() {
         if (kind == Kind.OVERSIZED) {
             return "answers " + new java.util.TreeMap<>(answers());
         }
-        int open = held();
-        return open + " held, " + (cutByServer() + sockets.size() - open) + " closed by the server";
-    }
-
-    /** Sockets still open: the server has not closed them. */
-    int held() {
-        int open = 0;
-        for (Socket socket : sockets) {
-            if (isOpen(socket)) {
-                open++;
-            }
-        }
-        return open;
-    }
-
-    /** Open unless the server closed it: a read that times out at once means it is still open. */
-    private static boolean isOpen(Socket socket) {
-        try {
-            socket.setSoTimeout(1);
-            return socket.getInputStream().read() >= 0;
-        } catch (java.net.SocketTimeoutException stillOpen) {
-            return true;
-        } catch (IOException closed) {
-            return false;
-        } finally {
-            try {
-                socket.setSoTimeout(Math.toIntExact(ANSWER_WAIT.toMillis()));
-            } catch (IOException ignored) {
-                // closed meanwhile
-            }
-        }
+        return held() + " held; the server closed " + closedByServer.get() + (kind.reopens() ? " (each opened again at once)" : "")
+                + (answers.isEmpty() ? "" : "; " + answers.keySet());
     }
 
     @Override
     public void close() {
         closed = true;
+        selector.wakeup();
         for (ExecutorService pool : threads) {
             if (!Threads.shutdownNow(pool, Duration.ofSeconds(10), "Hostile clients")) {
                 throw new IllegalStateException("hostile client threads did not stop");
             }
         }
-        for (Socket socket : sockets) {
-            closeQuietly(socket);
+        for (SelectionKey key : selector.keys()) {
+            try {
+                key.channel().close();
+            } catch (IOException ignored) {
+                // closing anyway
+            }
         }
-        sockets.clear();
-    }
-
-    private static void closeQuietly(Socket socket) {
         try {
-            socket.close();
+            selector.close();
         } catch (IOException ignored) {
             // closing anyway
         }
