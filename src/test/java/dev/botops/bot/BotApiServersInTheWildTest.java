@@ -39,7 +39,7 @@ class BotApiServersInTheWildTest {
                     "AAPL: $190.00", "Bought 2 AAPL at $190.00 for $380.00. Cash left: $9,620.00.", "Cash: $9,620.00.",
                     "Sold 1 AAPL at $190.00 for $190.00. Cash now: $9,810.00.");
             // Once every answer is counted and nothing waits to be sent, no copy can follow.
-            await().until(() -> bot.status().unreadableAnswers() == 5 && bot.status().sendQueue() == 0);
+            await().atMost(Duration.ofSeconds(30)).until(() -> bot.status().unreadableAnswers() == 5 && bot.status().sendQueue() == 0);
             assertThat(fixture.emulator().sentTo(USER)).extracting(SentMessage::text).containsExactlyElementsOf(replies);
             assertThat(fixture.emulator().calls("sendMessage")).isEqualTo(5);
             assertThat(bot.status().errors()).isZero();
@@ -93,7 +93,7 @@ class BotApiServersInTheWildTest {
         fixture.emulator().always("*", Fault.unauthorized());
         BotService bot = fixture.startBot("wild");
 
-        await().until(() -> bot.status().state() == BotState.CONFLICT);
+        await().atMost(Duration.ofSeconds(30)).until(() -> bot.status().state() == BotState.CONFLICT);
         assertThat(bot.status().reason()).isEqualTo("Polling stopped: Telegram rejected the bot token (getMe: [401] Unauthorized)");
         assertThat(fixture.alerts().active(FailurePolicy.TOKEN_RULE).severity()).isEqualTo(Severity.CRITICAL);
         assertThat(fixture.emulator().calls("getMe")).isEqualTo(1);
@@ -105,7 +105,7 @@ class BotApiServersInTheWildTest {
         fixture.emulator().always("getUpdates", Fault.notFound());
         BotService bot = fixture.startBot("wild");
 
-        await().until(() -> bot.status().state() == BotState.CONFLICT);
+        await().atMost(Duration.ofSeconds(30)).until(() -> bot.status().state() == BotState.CONFLICT);
         assertThat(bot.status().reason()).isEqualTo("Polling stopped: the Bot API server has no getUpdates at bot.api-url "
                 + "(getUpdates: [404] Not Found)");
         assertThat(fixture.alerts().active(FailurePolicy.NO_POLLING_RULE).severity()).isEqualTo(Severity.CRITICAL);
@@ -124,11 +124,12 @@ class BotApiServersInTheWildTest {
         fixture.emulator().always("getUpdates", Fault.answer(502, "text/html", "<html><body>Bad Gateway from the proxy</body></html>"));
         fixture.emulator().post(dev.botops.bot.emulator.UserMessage.privateChat(USER, "U", "/price aapl"));
 
-        await().until(() -> bot.status().state() == BotState.BACKING_OFF);
+        await().atMost(Duration.ofSeconds(30)).until(() -> bot.status().state() == BotState.BACKING_OFF);
         assertThat(bot.status().reason()).isEqualTo("getUpdates answered HTTP 502: <html><body>Bad Gateway from the proxy</body></html>; "
                 + "retrying with backoff");
         fixture.emulator().clearFaults();
-        await().until(() -> fixture.emulator().sentTo(USER).size() == 1);
+        // The next attempt comes after the backoff, which grows with each failed one.
+        await().atMost(Duration.ofSeconds(60)).until(() -> fixture.emulator().sentTo(USER).size() == 1);
         assertThat(fixture.emulator().sentTo(USER).get(0).text()).isEqualTo("AAPL: $190.00");
     }
 
@@ -140,7 +141,7 @@ class BotApiServersInTheWildTest {
         }
         BotService bot = fixture.startBot("wild", config -> config.withApiUrl("http://127.0.0.1:" + closedPort));
 
-        await().until(() -> bot.status().state() == BotState.BACKING_OFF);
+        await().atMost(Duration.ofSeconds(30)).until(() -> bot.status().state() == BotState.BACKING_OFF);
         assertThat(bot.status().reason()).startsWith("Telegram unreachable (getMe: no answer (ConnectException: ")
                 .endsWith("); retrying with backoff");
     }
