@@ -1,6 +1,7 @@
 package dev.botops.ui;
 
 import dev.botops.app.AppContext;
+import dev.botops.app.desktop.Dashboard;
 import dev.botops.config.Settings;
 import dev.botops.ui.common.FxTaskExecutor;
 import java.time.Duration;
