@@ -58,11 +58,11 @@ final class ServicesOverviewSource implements OverviewSource {
                 current().ifPresent(listener);
             }
         };
+        // The bot tile follows the snapshots (every monitor interval): a bot state change is published under the bot's
+        // own lock, where reading the alerts (a lock held through their writes) must not happen.
         monitor.addListener(onSnapshot);
         alerts.addListener(onAlert);
-        Runnable stopBot = bot.subscribe(changed -> current().ifPresent(listener));
         return () -> {
-            stopBot.run();
             monitor.removeListener(onSnapshot);
             alerts.removeListener(onAlert);
         };

@@ -13,7 +13,7 @@ import java.util.function.Consumer;
  * calls them only through its task executor, and {@link #subscribe} delivers updates on service threads.
  */
 public interface OverviewSource {
-    /** Starts delivering an update after every snapshot, alert change and bot state change; returns how to stop. */
+    /** Starts delivering an update after every snapshot and alert change; returns how to stop. */
     Runnable subscribe(Consumer<OverviewUpdate> listener);
 
     /** The update for the latest snapshot, if there is one yet. */
