@@ -30,6 +30,8 @@ final class ServicesBotSource implements BotSource {
 
     private final Optional<BotService> bot;
     private final String instance;
+    /** What every reading says when no bot runs here. */
+    private final BotSnapshot none = BotSnapshot.none(NOT_HERE, Instant.now());
     /** The bot keeps its listeners for life: the screens subscribe here, and let go here. */
     private final List<Consumer<BotSnapshot>> listeners = new CopyOnWriteArrayList<>();
 
@@ -58,7 +60,7 @@ final class ServicesBotSource implements BotSource {
 
     @Override
     public BotSnapshot current() {
-        return bot.map(service -> snapshot(service, service.status())).orElseGet(() -> BotSnapshot.none(NOT_HERE, Instant.now()));
+        return bot.map(service -> snapshot(service, service.status())).orElse(none);
     }
 
     private BotSnapshot snapshot(BotService service, BotStatus s) {

@@ -258,7 +258,7 @@ public final class BotViewModel {
         commandable = !s.runsOn().nowhereActive();
         state.set(s.state());
         reason.set(s.reason());
-        since.set("since " + Formats.time(s.since()));
+        since.set(commandable ? "since " + Formats.time(s.since()) : "");
         where.set(commandable ? "Runs " + s.runsOn().label() : "Not running");
         mode.set(s.mode());
         leaseHolder.set(holderText(s.holder()));
