@@ -67,7 +67,8 @@ final class ServicesBotSource implements BotSource {
         Optional<BotSnapshot.Holder> holder = s.activeHolder().map(h -> new BotSnapshot.Holder(h.holderId(), h.host(), h.pid(),
                 h.acquiredAt(), h.holderId().equals(service.holderId())));
         return new BotSnapshot(RunsOn.thisInstance(instance), s.state(), s.reason(), s.since(), holder, s.sandbox(), s.botUsername(),
-                new BotSnapshot.Counters(s.updates(), s.errors(), s.conflicts(), s.rateLimited()), Instant.now());
+                new BotSnapshot.Counters(s.updates(), s.errors(), s.conflicts(), s.rateLimited(), s.updatesPerMinute(), s.sendQueue(),
+                        s.unreadableAnswers(), s.lastError()), Instant.now());
     }
 
     @Override

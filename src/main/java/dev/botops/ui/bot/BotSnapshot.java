@@ -22,9 +22,27 @@ public record BotSnapshot(RunsOn runsOn, BotState state, String reason, Instant 
     public record Holder(String id, String host, long pid, Instant acquiredAt, boolean thisInstance) {
     }
 
-    /** Since the bot's process started. */
-    public record Counters(long updates, long errors, long conflicts, long rateLimited) {
+    /**
+     * Since the bot's process started: what every instance's heartbeat reports of its bot.
+     *
+     * @param conflicts         HTTP 409 answers
+     * @param rateLimited       HTTP 429 answers
+     * @param updatesPerMinute  over the last minute, as the bot measures it
+     * @param sendQueue         replies waiting to be sent
+     * @param unreadableAnswers 2xx answers the client could not read (not errors: Telegram had the message)
+     * @param lastError         the last thing that went wrong, for the operator; empty when nothing did
+     */
+    public record Counters(long updates, long errors, long conflicts, long rateLimited, long updatesPerMinute, int sendQueue,
+                           long unreadableAnswers, String lastError) {
         public static final Counters NONE = new Counters(0, 0, 0, 0);
+
+        public Counters {
+            lastError = lastError == null ? "" : lastError;
+        }
+
+        public Counters(long updates, long errors, long conflicts, long rateLimited) {
+            this(updates, errors, conflicts, rateLimited, 0, 0, 0, "");
+        }
     }
 
     /** No bot runs: {@code reason} says why (turned off here, no active instance). */
