@@ -34,6 +34,14 @@ class ArchitectureTest {
                     "dev.botops.maintenance..", "dev.botops.bot..", "dev.botops.http..")
             .should().dependOnClassesThat().resideInAPackage("dev.botops.app..");
 
+    /**
+     * The screens read through their ports; the composition root builds the ports over the services and hands them
+     * over (STYLE.md habits 16 and 17). A screen never reaches for the context or the desktop wiring.
+     */
+    @ArchTest
+    static final ArchRule uiDoesNotKnowTheCompositionRoot = noClasses().that().resideInAPackage("dev.botops.ui..")
+            .should().dependOnClassesThat().resideInAPackage("dev.botops.app..");
+
     @ArchTest
     static final ArchRule backendHasNoJavaFx = noClasses()
             .that().resideInAnyPackage("dev.botops.db..", "dev.botops.config..", "dev.botops.monitor..",

@@ -1,7 +1,7 @@
 package dev.botops.app;
 
 import dev.botops.app.demo.DemoData;
-import dev.botops.app.demo.DemoTraffic;
+import dev.botops.app.demo.DemoService;
 import dev.botops.bot.BotConfig;
 import dev.botops.bot.BotService;
 import dev.botops.bot.Sandbox;
@@ -34,7 +34,6 @@ import dev.botops.monitor.Severity;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.ZoneId;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -68,8 +67,7 @@ public final class AppContext implements AutoCloseable {
     private BotService bot;
     private MaintenanceService maintenance;
     private volatile HealthEndpoint http;
-    private DemoData demoData;
-    private DemoTraffic demoTraffic;
+    private DemoService demo;
     private volatile boolean closed;
 
     private AppContext(Settings settings) {
@@ -91,6 +89,7 @@ public final class AppContext implements AutoCloseable {
             context.startDatabase();
             context.buildMonitoring();
             context.startMaintenance();
+            context.buildDemo();
         } catch (RuntimeException e) {
             context.close();
             throw e;
@@ -111,7 +110,6 @@ public final class AppContext implements AutoCloseable {
         }
         database = register(new Database(settings, target));
         schemaVersion = Migrations.migrate(database);
-        demoData = new DemoData(database, clock);
         log.info("Connected to {} (schema version {})", target.display(), schemaVersion);
     }
 
@@ -132,6 +130,12 @@ public final class AppContext implements AutoCloseable {
     private void startMaintenance() {
         maintenance = register(MaintenanceService.create(database, settings, alerts, Clock.systemDefaultZone(),
                 ZoneId.systemDefault()));
+    }
+
+    /** The first-run demo: its traffic needs the sandbox, which the bot brings when it starts. */
+    private void buildDemo() {
+        demo = register(new DemoService(new DemoData(database, clock), maintenance, monitor, this::sandbox,
+                settings.longValue(ConfigKey.BOT_MARKET_SEED)));
     }
 
     /**
@@ -195,15 +199,10 @@ public final class AppContext implements AutoCloseable {
 
     /** Demo data loaded in an earlier run keeps its simulated users talking after a restart. */
     private void resumeDemoTraffic() {
-        if (sandbox == null) {
-            return;
-        }
         try {
-            if (demoData.installed().isPresent()) {
-                startDemoTraffic();
-            }
+            demo.resumeTraffic();
         } catch (DatabaseException e) {
-            log.warn("Could not check for demo data: {}", e.getMessage());
+            log.warn("Could not check for demo data", e);
         }
     }
 
@@ -223,6 +222,8 @@ public final class AppContext implements AutoCloseable {
         BotConfig config;
         if (tokenText.isEmpty()) {
             sandbox = register(Sandbox.start(database));
+            // The simulated users stop before the sandbox they talk to closes.
+            register(demo::stopTraffic);
             config = BotConfig.from(settings, BotToken.SANDBOX, sandbox.baseUrl());
             log.info("No bot token configured: the bot runs against the sandbox Bot API on {}", sandbox.baseUrl());
         } else {
@@ -247,31 +248,9 @@ public final class AppContext implements AutoCloseable {
         return Optional.ofNullable(sandbox);
     }
 
-    /** The first-run demo data (load, find, remove). */
-    public DemoData demoData() {
-        return demoData;
-    }
-
-    /**
-     * Starts the simulated users' traffic through the sandbox (a message every 3 s); nothing when the bot does
-     * not run against the sandbox. Stopped before the sandbox and the bot close.
-     */
-    public synchronized Optional<DemoTraffic> startDemoTraffic() {
-        if (closed || sandbox == null) {
-            return Optional.empty();
-        }
-        if (demoTraffic == null) {
-            demoTraffic = register(new DemoTraffic(sandbox, Duration.ofSeconds(3), settings.longValue(ConfigKey.BOT_MARKET_SEED)));
-        }
-        demoTraffic.start();
-        return Optional.of(demoTraffic);
-    }
-
-    /** Stops the simulated users (before their rows are removed). */
-    public synchronized void stopDemoTraffic() {
-        if (demoTraffic != null) {
-            demoTraffic.stop();
-        }
+    /** The first-run demo: load, remove, the simulated users. */
+    public DemoService demo() {
+        return demo;
     }
 
     private <T extends AutoCloseable> T register(T service) {

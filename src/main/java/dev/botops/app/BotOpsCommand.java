@@ -1,6 +1,6 @@
 package dev.botops.app;
 
-import dev.botops.ui.DashboardLauncher;
+import dev.botops.app.desktop.DashboardLauncher;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

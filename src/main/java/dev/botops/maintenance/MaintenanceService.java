@@ -20,6 +20,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -115,6 +116,20 @@ public final class MaintenanceService implements AutoCloseable {
         MaintenanceService service = new MaintenanceService(db, MaintenanceSettings.from(settings), policies, alerts, clock, zone);
         service.performer.ensurePartitionsAhead(clock.instant(), null);
         return service;
+    }
+
+    /**
+     * Makes sure daily partitions cover every UTC day from {@code from} to {@code to} in each table whose retention
+     * drops partitions, so history loaded after the fact (demo data, an import) lands where a cleanup drops whole
+     * days rather than in the DEFAULT partition, where it can only be deleted row by row. Days already covered are
+     * left alone. Returns the partitions created.
+     */
+    public List<String> createDailyPartitions(Instant from, Instant to) {
+        List<String> created = performer.ensureDays(from.atZone(ZoneOffset.UTC).toLocalDate(), to.atZone(ZoneOffset.UTC).toLocalDate());
+        if (!created.isEmpty()) {
+            log.info("Created {} daily partition(s) from {} to {}", created.size(), from, to);
+        }
+        return created;
     }
 
     /** The enabled policies, resolved against the catalog. */

@@ -78,10 +78,22 @@ final class PartitionManager {
      */
     List<String> ensureAhead(TableRef parent, String column, Instant now, int daysAhead) {
         LocalDate today = now.atZone(ZoneOffset.UTC).toLocalDate();
+        List<String> created = ensureDays(parent, column, today, today.plusDays(daysAhead));
+        if (!created.isEmpty()) {
+            log.info("Created partitions ahead: {}", created);
+        }
+        return created;
+    }
+
+    /**
+     * Makes sure a daily partition exists for every UTC day from {@code first} to {@code last}, both included. Days
+     * already covered by any partition are left alone; rows of a new day already in the DEFAULT partition move into
+     * it. Returns the names of the partitions created.
+     */
+    List<String> ensureDays(TableRef parent, String column, LocalDate first, LocalDate last) {
         List<String> created = new ArrayList<>();
         List<Partition> existing = partitions(parent);
-        for (int i = 0; i <= daysAhead; i++) {
-            LocalDate day = today.plusDays(i);
+        for (LocalDate day = first; !day.isAfter(last); day = day.plusDays(1)) {
             Instant lo = day.atStartOfDay(ZoneOffset.UTC).toInstant();
             Instant hi = day.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
             if (existing.stream().anyMatch(p -> overlaps(p, lo, hi))) {
@@ -90,9 +102,6 @@ final class PartitionManager {
             if (createDaily(parent, column, day, lo, hi)) {
                 created.add(dailyName(parent, day).display());
             }
-        }
-        if (!created.isEmpty()) {
-            log.info("Created partitions ahead: {}", created);
         }
         return created;
     }

@@ -5,6 +5,7 @@ import dev.botops.db.Work;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -173,6 +174,15 @@ final class RunPerformer {
 
     private List<ResolvedPolicy> partitioned() {
         return policies.stream().filter(p -> p.strategy() == ResolvedPolicy.Strategy.PARTITION_DROP).toList();
+    }
+
+    /** Daily partitions for every UTC day from {@code first} to {@code last} in each table whose retention drops partitions. */
+    List<String> ensureDays(LocalDate first, LocalDate last) {
+        List<String> created = new ArrayList<>();
+        for (ResolvedPolicy policy : partitioned()) {
+            created.addAll(partitions.ensureDays(policy.table(), policy.column(), first, last));
+        }
+        return created;
     }
 
     /** Partitions ahead are created by every non-dry run; a failure (a busy lock) is reported and retried next time. */

@@ -83,7 +83,7 @@ class ExactlyOnceTest {
             lock.rollback();
         }
         await().atMost(Duration.ofSeconds(20)).until(() -> fixture.emulator().sentTo(31).size() == 2);
-        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3)).until(() -> fixture.emulator().sentTo(31).size() == 2);
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(7)).until(() -> fixture.emulator().sentTo(31).size() == 2);
         assertThat(fixture.emulator().sentTo(31).get(1).text()).isEqualTo("Bought 1 AAPL at $190.00 for $190.00. Cash left: $9,810.00.");
         assertThat(fixture.count("SELECT count(*) FROM trades WHERE user_id = 31")).isEqualTo(1);
         assertThat(fixture.count("SELECT balance FROM users WHERE user_id = 31")).isEqualTo(9810);

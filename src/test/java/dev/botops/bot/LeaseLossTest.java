@@ -50,7 +50,7 @@ class LeaseLossTest {
             await().atMost(Duration.ofSeconds(10)).until(() -> lease.after(leaseEvents).contains("active"));
 
             // Active again while the old loop is still in its batch: a second loop must not talk to Telegram yet.
-            await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3))
+            await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(6))
                     .until(() -> botApiCalls() == botApiCalls && fixture.emulator().openPolls() == 0);
             getUpdatesBeforeRelease = fixture.emulator().calls("getUpdates");
             offsetLock.rollback();

@@ -28,7 +28,7 @@ class LeaseTakeoverTest {
 
         assertThat(standby.status().activeHolder()).map(LeaseHolder::holderId).contains(active.holderId());
         assertThat(standby.status().reason()).contains("Another instance is active: " + active.holderId());
-        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(4)).until(() -> fixture.emulator().openPolls() <= 1
+        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(8)).until(() -> fixture.emulator().openPolls() <= 1
                 && states(a, b).containsAll(List.of(BotState.POLLING, BotState.STANDBY)));
         assertThat(a.status().conflicts() + b.status().conflicts()).isZero();
         assertThat(fixture.ask(11, "/price nvda")).isEqualTo("NVDA: $120.00");

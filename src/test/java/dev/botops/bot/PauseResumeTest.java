@@ -50,7 +50,7 @@ class PauseResumeTest {
         bot.pause();
         int polls = fixture.emulator().calls("getUpdates");
         fixture.emulator().post(UserMessage.privateChat(22, "Paused", "/price goog"));
-        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(() -> fixture.emulator().sentTo(22).isEmpty()
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(6)).until(() -> fixture.emulator().sentTo(22).isEmpty()
                 && fixture.emulator().calls("getUpdates") == polls && bot.status().state() == BotState.STOPPED);
 
         bot.resume();

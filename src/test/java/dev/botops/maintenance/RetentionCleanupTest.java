@@ -180,7 +180,8 @@ class RetentionCleanupTest {
             assertThat(report.outcome()).isEqualTo(Outcome.BUDGET_REACHED);
             assertThat(report.rowsDeleted()).isPositive().isLessThan(20_000)
                     .isEqualTo(20_000 - number(testDb, "SELECT count(*) FROM budget_events"));
-            assertThat(report.duration()).isLessThan(Duration.ofSeconds(5));
+            // Stopped by the budget, not by the end of the table (about 40 s of slowed deletes), with room for a busy machine.
+            assertThat(report.duration()).isLessThan(Duration.ofSeconds(15));
         }
     }
 

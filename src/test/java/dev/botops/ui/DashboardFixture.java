@@ -1,6 +1,7 @@
 package dev.botops.ui;
 
 import dev.botops.app.AppContext;
+import dev.botops.app.desktop.Dashboard;
 import dev.botops.testing.FxWatchdog;
 import dev.botops.ui.common.FxTaskExecutor;
 import java.time.Duration;
@@ -11,8 +12,8 @@ import javafx.application.Platform;
 import javafx.geometry.Bounds;
 import javafx.scene.Node;
 import javafx.scene.Parent;
-import javafx.scene.control.ScrollPane;
 import javafx.scene.Scene;
+import javafx.scene.control.ScrollPane;
 import org.awaitility.Awaitility;
 import org.testfx.api.FxRobot;
 import org.testfx.api.FxToolkit;

@@ -1,6 +1,7 @@
 package dev.botops.ui;
 
 import dev.botops.app.AppContext;
+import dev.botops.app.desktop.Dashboard;
 import dev.botops.config.Settings;
 import dev.botops.ui.common.FxTaskExecutor;
 import java.time.Duration;
@@ -83,6 +84,9 @@ public final class DashboardHarness implements AutoCloseable {
         stage = FxToolkit.setupStage(s -> {
             dashboard = new Dashboard(context, tasks);
             s.setScene(new Scene(dashboard.root(), width, height));
+            // The primary stage is shared by the UI tests of a JVM: one that resized it must not leave its size here.
+            s.setWidth(width);
+            s.setHeight(height);
             s.show();
         });
         WaitForAsyncUtils.waitForFxEvents();

@@ -3,6 +3,7 @@ package dev.botops.ui;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.botops.app.AppContext;
+import dev.botops.app.desktop.Dashboard;
 import dev.botops.config.ConfigKey;
 import dev.botops.config.Settings;
 import dev.botops.config.SettingsLoader;

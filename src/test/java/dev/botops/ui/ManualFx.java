@@ -4,6 +4,7 @@ import dev.botops.ui.common.TaskExecutor;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 
 /**
@@ -22,6 +23,12 @@ public final class ManualFx implements Consumer<Runnable>, TaskExecutor {
     @Override
     public <T> void run(String name, Callable<T> call, Consumer<T> onSuccess, Consumer<Throwable> onFailure) {
         taskQueue.add(() -> TaskExecutor.sameThread().run(name, call, onSuccess, onFailure));
+    }
+
+    /** The stage's answer is queued for the UI thread when it completes. */
+    @Override
+    public <T> void follow(CompletionStage<T> stage, Consumer<T> onSuccess, Consumer<Throwable> onFailure) {
+        stage.whenComplete((value, error) -> accept(() -> TaskExecutor.answer(value, error, onSuccess, onFailure)));
     }
 
     public int pendingFx() {

@@ -12,7 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
-import dev.botops.ui.maintenance.MaintenanceViewModel;
+import dev.botops.ui.maintenance.RunRow;
 import javafx.scene.Node;
 import javafx.scene.control.TableView;
 import javafx.scene.control.Label;
@@ -85,7 +85,7 @@ class ReadmeScreenshotsTest {
     private void previewCleanup() {
         robot.clickOn("#cleanup-button");
         await().atMost(Duration.ofMinutes(2)).until(() -> text("#preview-summary").contains("expired rows"));
-        TableView<MaintenanceViewModel.RunRow> history = robot.lookup("#history-table").queryAs(TableView.class);
+        TableView<RunRow> history = robot.lookup("#history-table").queryAs(TableView.class);
         await().atMost(Duration.ofSeconds(30)).until(() -> WaitForAsyncUtils.asyncFx(() -> !history.getItems().isEmpty()
                 && history.getItems().get(0).kind().equals("CLEANUP (dry run)")).get());
         WaitForAsyncUtils.waitFor(WaitForAsyncUtils.asyncFx(() -> {

@@ -83,6 +83,17 @@ public final class DemoData {
         return db.withConnection(WORK, DemoData::readInstall);
     }
 
+    /** The history window an install would fill now (daily partitions for it are best created first). */
+    public record Window(Instant from, Instant to) {
+    }
+
+    /** Six weeks up to now, or up to the first real sample or tick already stored, as {@link #install} will fill them. */
+    public Window window() {
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+        Instant to = db.withConnection(WORK, c -> historyEnd(c, now));
+        return new Window(to.minus(HISTORY), to);
+    }
+
     /** True when the bot has no users and no trades yet: demo data is worth offering. */
     public boolean databaseIsEmpty() {
         return db.withConnection(WORK, c -> {

@@ -22,6 +22,8 @@ public final class BotView {
     @FXML
     private Label mode;
     @FXML
+    private Label where;
+    @FXML
     private HBox conflictBanner;
     @FXML
     private Label conflictText;
@@ -61,6 +63,7 @@ public final class BotView {
     @FXML
     private void initialize() {
         mode.textProperty().bind(model.mode());
+        where.textProperty().bind(model.where());
         conflictBanner.visibleProperty().bind(model.conflict());
         conflictBanner.managedProperty().bind(conflictBanner.visibleProperty());
         conflictText.textProperty().bind(model.reason());
@@ -78,8 +81,8 @@ public final class BotView {
         rateLimited.textProperty().bind(model.rateLimited());
         startButton.disableProperty().bind(model.canStart().not());
         stopButton.disableProperty().bind(model.canStop().not());
-        startButton.setOnAction(e -> model.start());
-        stopButton.setOnAction(e -> model.stop());
+        startButton.setOnAction(e -> model.startBot());
+        stopButton.setOnAction(e -> model.stopBot());
         message.textProperty().bind(model.message());
         activity.setItems(model.activity());
         activity.setCellFactory(list -> new ActivityCell());

@@ -1,11 +1,9 @@
 package dev.botops.ui.bot;
 
-import dev.botops.bot.BotService;
 import dev.botops.bot.BotState;
-import dev.botops.bot.BotStatus;
 import dev.botops.bot.LoggedMessage;
-import dev.botops.lease.LeaseHolder;
 import dev.botops.ui.common.Batcher;
+import dev.botops.ui.common.CommandResult;
 import dev.botops.ui.common.Formats;
 import dev.botops.ui.common.TaskExecutor;
 import java.time.Instant;
@@ -16,6 +14,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import javafx.beans.property.ReadOnlyBooleanProperty;
@@ -28,10 +27,10 @@ import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 
 /**
- * The bot screen: state and reason, who holds the lease, Start / Stop, the 409 conflict banner with Retry,
- * the counters, and recent activity (messages in and out from {@code message_log}, and state changes).
- * State changes arrive on bot threads and reach the UI thread batched; counters are read on {@link #refresh()}.
- * It lives as long as the dashboard (its status listener goes when the bot closes with the app).
+ * The bot screen: where the bot runs, its state and reason, who holds the lease, Start / Stop, the 409 conflict
+ * banner with Retry, the counters, and recent activity (messages in and out from the message log, and state
+ * changes). State changes arrive on any thread and reach the UI thread batched; counters are read on
+ * {@link #refresh()}. Commands go through the {@link BotSource} and report its answer.
  */
 public final class BotViewModel {
     static final int ACTIVITY_SIZE = 40;
@@ -54,17 +53,21 @@ public final class BotViewModel {
         }
     }
 
-    private final Optional<BotService> bot;
+    private final BotSource source;
     private final TaskExecutor tasks;
-    private final Batcher<BotStatus> changes;
+    private final Batcher<BotSnapshot> changes;
+    private Runnable unsubscribe = () -> { };
     private final Deque<Activity> stateChanges = new ArrayDeque<>();
     private List<Activity> messages = List.of();
     private long messagesLoadedAt = -1;
     private boolean loadingMessages;
+    private boolean reading;
+    private boolean commandable;
 
     private final ReadOnlyObjectWrapper<BotState> state = new ReadOnlyObjectWrapper<>(BotState.STOPPED);
     private final ReadOnlyStringWrapper reason = new ReadOnlyStringWrapper("");
     private final ReadOnlyStringWrapper since = new ReadOnlyStringWrapper("");
+    private final ReadOnlyStringWrapper where = new ReadOnlyStringWrapper("");
     private final ReadOnlyStringWrapper leaseHolder = new ReadOnlyStringWrapper("");
     private final ReadOnlyStringWrapper mode = new ReadOnlyStringWrapper("");
     private final ReadOnlyStringWrapper updates = new ReadOnlyStringWrapper("0");
@@ -78,24 +81,24 @@ public final class BotViewModel {
     private final ReadOnlyStringWrapper message = new ReadOnlyStringWrapper("");
     private final ObservableList<Activity> activity = FXCollections.observableArrayList();
 
-    /**
-     * @param bot      the bot of this instance; empty when {@code bot.enabled} is false
-     * @param fxThread how to run on the UI thread ({@code Platform::runLater})
-     */
-    public BotViewModel(Optional<BotService> bot, TaskExecutor tasks, Consumer<Runnable> fxThread) {
-        this.bot = bot;
+    /** @param fxThread how to run on the UI thread ({@code Platform::runLater}) */
+    public BotViewModel(BotSource source, TaskExecutor tasks, Consumer<Runnable> fxThread) {
+        this.source = source;
         this.tasks = tasks;
         this.changes = new Batcher<>(fxThread, this::stateChanged);
-        if (bot.isEmpty()) {
-            reason.set("The bot does not run in this instance (bot.enabled is false).");
-            mode.set("—");
-            return;
-        }
-        BotService service = bot.get();
-        service.addStatusListener(changes::add);
-        BotStatus now = service.status();
-        mode.set(now.sandbox() ? "Sandbox: the local Bot API emulator (no bot token set)" : "Telegram");
-        stateChanged(List.of(now));
+    }
+
+    /** Follows the bot's state changes from now on and shows where it stands. */
+    public void start() {
+        unsubscribe = source.subscribe(changes::add);
+        tasks.run("bot state", source::current, now -> stateChanged(List.of(now)),
+                error -> message.set("Could not read the bot's state: " + error.getMessage()));
+    }
+
+    /** Lets go of the bot's state changes. */
+    public void stop() {
+        unsubscribe.run();
+        unsubscribe = () -> { };
     }
 
     public ReadOnlyObjectProperty<BotState> state() {
@@ -109,6 +112,11 @@ public final class BotViewModel {
     /** How long it has been in this state. */
     public ReadOnlyStringProperty since() {
         return since.getReadOnlyProperty();
+    }
+
+    /** "Runs on this instance", "Runs on server-a", or "Not running" (the reason says why). */
+    public ReadOnlyStringProperty where() {
+        return where.getReadOnlyProperty();
     }
 
     public ReadOnlyStringProperty leaseHolder() {
@@ -149,7 +157,7 @@ public final class BotViewModel {
         return canStop.getReadOnlyProperty();
     }
 
-    /** A Start, Stop or Retry is in progress. */
+    /** A Start, Stop or Retry is waiting for its answer. */
     public ReadOnlyBooleanProperty working() {
         return working.getReadOnlyProperty();
     }
@@ -163,60 +171,64 @@ public final class BotViewModel {
         return FXCollections.unmodifiableObservableList(activity);
     }
 
-    /** Reads the counters now and reloads the messages when new updates came in (the view calls it every second). */
+    /** Reads the counters and reloads the messages when new updates came in (the view calls it every second). */
     public void refresh() {
-        if (bot.isEmpty()) {
+        if (reading) {
             return;
         }
-        BotStatus status = bot.get().status();
-        show(status);
-        if (status.updates() != messagesLoadedAt && !loadingMessages) {
-            loadingMessages = true;
-            long seen = status.updates();
-            tasks.run("bot activity", () -> toActivity(bot.get().recentMessages(ACTIVITY_SIZE)), loaded -> {
-                loadingMessages = false;
-                messagesLoadedAt = seen;
-                messages = loaded;
-                showActivity();
-            }, error -> {
-                loadingMessages = false;
-                message.set("Could not read the message log: " + error.getMessage());
-            });
+        reading = true;
+        tasks.run("bot status", source::current, now -> {
+            reading = false;
+            show(now);
+            loadMessages(now.counters().updates());
+        }, error -> {
+            reading = false;
+            message.set("Could not read the bot's state: " + error.getMessage());
+        });
+    }
+
+    private void loadMessages(long seenUpdates) {
+        if (seenUpdates == messagesLoadedAt || loadingMessages) {
+            return;
         }
+        loadingMessages = true;
+        tasks.run("bot activity", () -> toActivity(source.recentMessages(ACTIVITY_SIZE)), loaded -> {
+            loadingMessages = false;
+            messagesLoadedAt = seenUpdates;
+            messages = loaded;
+            showActivity();
+        }, error -> {
+            loadingMessages = false;
+            message.set("Could not read the message log: " + error.getMessage());
+        });
     }
 
     /** Stops polling and frees the lease (a standby instance takes over); Start competes for it again. */
-    public void stop() {
-        command("stop bot", "Stopping the bot (the batch in hand finishes, the offset is confirmed)…", service -> service.pause(),
-                "Stopped. The lease is free: a standby instance, if any, takes over.");
+    public void stopBot() {
+        command("stop the bot", "Stopping the bot (the batch in hand finishes, the offset is confirmed)…", source::stopBot);
     }
 
-    public void start() {
-        command("start bot", "Starting the bot: competing for the lease…", service -> service.resume(),
-                "Started: the bot polls as soon as this instance holds the lease.");
+    public void startBot() {
+        command("start the bot", "Starting the bot: competing for the lease…", source::startBot);
     }
 
     /** After a conflict: poll again (once the other poller is gone). */
     public void retry() {
-        command("retry bot", "Retrying…", service -> service.retry(), "Polling again.");
+        command("retry polling", "Retrying…", source::resumePolling);
     }
 
-    private void command(String name, String doing, Consumer<BotService> action, String done) {
-        if (bot.isEmpty() || working.get()) {
+    private void command(String name, String doing, Callable<CompletionStage<CommandResult>> send) {
+        if (!commandable || working.get()) {
             return;
         }
         working.set(true);
         updateButtons();
         message.set(doing);
-        BotService service = bot.get();
-        Callable<BotStatus> call = () -> {
-            action.accept(service);
-            return service.status();
-        };
-        tasks.run(name, call, status -> {
+        tasks.runAndFollow(name, send, result -> {
             working.set(false);
-            show(status);
-            message.set(done);
+            message.set(result.accepted() ? result.message() : "Not done: " + result.message());
+            updateButtons();
+            refresh();
         }, error -> {
             working.set(false);
             updateButtons();
@@ -224,12 +236,12 @@ public final class BotViewModel {
         });
     }
 
-    private void stateChanged(List<BotStatus> batch) {
-        for (BotStatus s : batch) {
+    private void stateChanged(List<BotSnapshot> batch) {
+        for (BotSnapshot s : batch) {
             if (!stateChanges.isEmpty() && stateChanges.peekFirst().text().equals(stateLine(s))) {
                 continue;
             }
-            stateChanges.addFirst(new Activity(Instant.now(), ActivityKind.STATE, stateLine(s)));
+            stateChanges.addFirst(new Activity(s.asOf(), ActivityKind.STATE, stateLine(s)));
             while (stateChanges.size() > STATE_CHANGES_KEPT) {
                 stateChanges.removeLast();
             }
@@ -238,37 +250,39 @@ public final class BotViewModel {
         showActivity();
     }
 
-    private static String stateLine(BotStatus s) {
+    private static String stateLine(BotSnapshot s) {
         return s.state() + ": " + s.reason();
     }
 
-    private void show(BotStatus s) {
+    private void show(BotSnapshot s) {
+        commandable = !s.runsOn().nowhereActive();
         state.set(s.state());
         reason.set(s.reason());
-        since.set("since " + Formats.time(s.since()));
-        leaseHolder.set(holderText(s.activeHolder()));
-        updates.set(Formats.count(s.updates()));
-        errors.set(Formats.count(s.errors()));
-        conflicts.set(Formats.count(s.conflicts()));
-        rateLimited.set(Formats.count(s.rateLimited()));
+        since.set(commandable ? "since " + Formats.time(s.since()) : "");
+        where.set(commandable ? "Runs " + s.runsOn().label() : "Not running");
+        mode.set(s.mode());
+        leaseHolder.set(holderText(s.holder()));
+        updates.set(Formats.count(s.counters().updates()));
+        errors.set(Formats.count(s.counters().errors()));
+        conflicts.set(Formats.count(s.counters().conflicts()));
+        rateLimited.set(Formats.count(s.counters().rateLimited()));
         conflict.set(s.state() == BotState.CONFLICT);
         updateButtons();
     }
 
     private void updateButtons() {
         boolean stopped = state.get() == BotState.STOPPED;
-        canStart.set(bot.isPresent() && !working.get() && stopped);
-        canStop.set(bot.isPresent() && !working.get() && !stopped);
+        canStart.set(commandable && !working.get() && stopped);
+        canStop.set(commandable && !working.get() && !stopped);
     }
 
-    private String holderText(Optional<LeaseHolder> holder) {
+    private static String holderText(Optional<BotSnapshot.Holder> holder) {
         if (holder.isEmpty()) {
             return "unknown (no heartbeat seen yet)";
         }
-        LeaseHolder h = holder.get();
-        boolean me = bot.map(b -> b.holderId().equals(h.holderId())).orElse(false);
-        return (me ? "this instance: " : "another instance: ") + h.holderId() + " on " + h.host() + " (pid " + h.pid() + "), since "
-                + Formats.time(h.acquiredAt());
+        BotSnapshot.Holder h = holder.get();
+        return (h.thisInstance() ? "this instance: " : "another instance: ") + h.id() + " on " + h.host() + " (pid " + h.pid()
+                + "), since " + Formats.time(h.acquiredAt());
     }
 
     private static List<Activity> toActivity(List<LoggedMessage> logged) {

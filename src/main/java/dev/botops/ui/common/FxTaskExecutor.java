@@ -3,6 +3,7 @@ package dev.botops.ui.common;
 import dev.botops.concurrent.Threads;
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Consumer;
@@ -38,11 +39,16 @@ public final class FxTaskExecutor implements TaskExecutor, AutoCloseable {
             @Override
             protected void failed() {
                 Throwable error = getException();
-                log.warn("{} failed: {}", name, error.getMessage());
+                log.warn("{} failed", name, error);
                 onFailure.accept(error);
             }
         };
         pool.execute(task);
+    }
+
+    @Override
+    public <T> void follow(CompletionStage<T> stage, Consumer<T> onSuccess, Consumer<Throwable> onFailure) {
+        stage.whenComplete((value, error) -> onFx(() -> TaskExecutor.answer(value, error, onSuccess, onFailure)));
     }
 
     /** Runs on the FX thread now if already there, else later. */

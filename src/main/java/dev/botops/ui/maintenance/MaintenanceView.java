@@ -2,12 +2,7 @@ package dev.botops.ui.maintenance;
 
 import dev.botops.ui.common.Formats;
 import dev.botops.ui.common.WhileShowing;
-import dev.botops.ui.maintenance.MaintenanceViewModel.CleanupStep;
-import dev.botops.ui.maintenance.MaintenanceViewModel.DetailRow;
-import dev.botops.ui.maintenance.MaintenanceViewModel.PreviewRow;
-import dev.botops.ui.maintenance.MaintenanceViewModel.RunRow;
-import dev.botops.ui.maintenance.MaintenanceViewModel.ScheduleRow;
-import dev.botops.ui.maintenance.MaintenanceViewModel.VacuumTarget;
+import dev.botops.ui.maintenance.CleanupModel.Step;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -28,7 +23,7 @@ import javafx.scene.layout.StackPane;
 import javafx.scene.layout.VBox;
 import javafx.util.Duration;
 
-/** Thin view over {@link MaintenanceViewModel}: binds the cards and the tables, forwards the buttons. */
+/** Thin view over {@link MaintenanceViewModel}: binds each card to its panel's model, forwards the buttons. */
 public final class MaintenanceView {
     private static final Duration REFRESH_EVERY = Duration.seconds(30);
 
@@ -118,85 +113,86 @@ public final class MaintenanceView {
     @FXML
     private void initialize() {
         message.textProperty().bind(model.message());
-        bindCleanup();
-        bindVacuum();
-        bindSchedule();
-        bindHistory();
+        bindCleanup(model.cleanup());
+        bindVacuum(model.vacuum());
+        bindSchedule(model.schedule());
+        bindHistory(model.history());
         healthButton.disableProperty().bind(model.busy());
-        healthButton.setOnAction(e -> model.runHealthCheck());
-        healthResult.textProperty().bind(model.healthResult());
+        healthButton.setOnAction(e -> model.health().run());
+        healthResult.textProperty().bind(model.health().result());
         // Scheduled runs and other instances add runs too: keep the history and the next run times current.
         refresher = WhileShowing.repeat(message, REFRESH_EVERY, model::refresh);
     }
 
-    private void bindCleanup() {
-        Map<CleanupStep, Node> panels = Map.of(CleanupStep.IDLE, cleanupIdle, CleanupStep.PREVIEWING, cleanupIdle,
-                CleanupStep.PREVIEW, cleanupPreview, CleanupStep.RUNNING, cleanupRunning, CleanupStep.RESULT, cleanupResult);
+    private void bindCleanup(CleanupModel cleanup) {
+        Map<Step, Node> panels = Map.of(Step.IDLE, cleanupIdle, Step.PREVIEWING, cleanupIdle,
+                Step.PREVIEW, cleanupPreview, Step.RUNNING, cleanupRunning, Step.RESULT, cleanupResult);
         // Every panel stays managed: the card keeps the size of the largest, so a step change repaints only the card
         // instead of moving (and repainting) everything below it.
         for (Node panel : cleanupSteps.getChildren()) {
-            panel.visibleProperty().bind(Bindings.createBooleanBinding(() -> panels.get(model.step().get()) == panel, model.step()));
+            panel.visibleProperty().bind(Bindings.createBooleanBinding(() -> panels.get(cleanup.step().get()) == panel, cleanup.step()));
         }
         cleanupButton.disableProperty().bind(model.busy());
-        cleanupButton.textProperty().bind(Bindings.when(model.step().isEqualTo(CleanupStep.PREVIEWING))
+        cleanupButton.textProperty().bind(Bindings.when(cleanup.step().isEqualTo(Step.PREVIEWING))
                 .then("Counting expired rows…").otherwise("Cleanup…"));
-        cleanupButton.setOnAction(e -> model.previewCleanup());
+        cleanupButton.setOnAction(e -> cleanup.preview());
 
-        previewSummary.textProperty().bind(model.previewSummary());
-        previewTable.setItems(model.previewRows());
+        previewSummary.textProperty().bind(cleanup.previewSummary());
+        previewTable.setItems(cleanup.previewRows());
         previewTable.getColumns().setAll(List.of(
-                column("Table", 190, PreviewRow::table),
-                column("Policy", 120, PreviewRow::policy),
-                column("Strategy", 110, PreviewRow::strategy),
+                column("Table", 210, PreviewRow::table),
+                column("Policy", 140, PreviewRow::policy),
+                column("Strategy", 120, PreviewRow::strategy),
                 column("Rows", 80, PreviewRow::rowsText),
-                column("Space", 160, PreviewRow::space)));
+                column("To the quota", 110, PreviewRow::quota),
+                column("Reusable", 110, PreviewRow::reusable)));
         previewTable.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
-        confirmButton.textProperty().bind(Bindings.createStringBinding(() -> "Delete " + Formats.count(model.previewTotal().get())
-                + " rows", model.previewTotal()));
-        confirmButton.disableProperty().bind(model.busy().or(model.previewTotal().isEqualTo(0)));
-        confirmButton.setOnAction(e -> model.confirmCleanup());
-        backButton.setOnAction(e -> model.closeCleanup());
+        confirmButton.textProperty().bind(Bindings.createStringBinding(() -> "Delete " + Formats.count(cleanup.previewTotal().get())
+                + " rows", cleanup.previewTotal()));
+        confirmButton.disableProperty().bind(model.busy().or(cleanup.previewTotal().isEqualTo(0)));
+        confirmButton.setOnAction(e -> cleanup.confirm());
+        backButton.setOnAction(e -> cleanup.close());
 
-        progressBar.progressProperty().bind(model.progress());
-        progressRows.textProperty().bind(model.progressRows());
-        progressRate.textProperty().bind(model.progressRate());
-        progressRemaining.textProperty().bind(model.progressRemaining());
-        progressTable.textProperty().bind(Bindings.createStringBinding(() -> model.progressTable().get().isEmpty() ? ""
-                : "Working on " + model.progressTable().get(), model.progressTable()));
-        cancelButton.disableProperty().bind(model.cancelling());
-        cancelButton.textProperty().bind(Bindings.when(model.cancelling()).then("Cancelling…").otherwise("Cancel"));
-        cancelButton.setOnAction(e -> model.cancelCleanup());
+        progressBar.progressProperty().bind(cleanup.progress());
+        progressRows.textProperty().bind(cleanup.progressRows());
+        progressRate.textProperty().bind(cleanup.progressRate());
+        progressRemaining.textProperty().bind(cleanup.progressRemaining());
+        progressTable.textProperty().bind(Bindings.createStringBinding(() -> cleanup.progressTable().get().isEmpty() ? ""
+                : "Working on " + cleanup.progressTable().get(), cleanup.progressTable()));
+        cancelButton.disableProperty().bind(cleanup.cancelling());
+        cancelButton.textProperty().bind(Bindings.when(cleanup.cancelling()).then("Cancelling…").otherwise("Cancel"));
+        cancelButton.setOnAction(e -> cleanup.cancel());
 
-        resultText.textProperty().bind(model.cleanupResult());
-        resultTable.setItems(model.cleanupResultRows());
+        resultText.textProperty().bind(cleanup.result());
+        resultTable.setItems(cleanup.resultRows());
         detailColumns(resultTable);
-        doneButton.setOnAction(e -> model.closeCleanup());
+        doneButton.setOnAction(e -> cleanup.close());
     }
 
-    private void bindVacuum() {
-        vacuumTables.setItems(model.vacuumTargets());
+    private void bindVacuum(VacuumModel vacuum) {
+        vacuumTables.setItems(vacuum.targets());
         vacuumTables.getSelectionModel().setSelectionMode(SelectionMode.MULTIPLE);
         // The model owns the choice; the list's selection feeds it (and follows it when the table list is refreshed).
         vacuumTables.getSelectionModel().getSelectedItems().addListener((ListChangeListener<VacuumTarget>) change ->
-                syncSelection(() -> model.selectedTargets().setAll(vacuumTables.getSelectionModel().getSelectedItems())));
-        model.selectedTargets().addListener((ListChangeListener<VacuumTarget>) change -> syncSelection(() -> {
+                syncSelection(() -> vacuum.selected().setAll(vacuumTables.getSelectionModel().getSelectedItems())));
+        vacuum.selected().addListener((ListChangeListener<VacuumTarget>) change -> syncSelection(() -> {
             vacuumTables.getSelectionModel().clearSelection();
-            model.selectedTargets().forEach(t -> vacuumTables.getSelectionModel().select(t));
+            vacuum.selected().forEach(t -> vacuumTables.getSelectionModel().select(t));
         }));
-        analyzeBox.selectedProperty().bindBidirectional(model.analyze());
-        fullBox.selectedProperty().bindBidirectional(model.full());
-        fullWarning.textProperty().bind(model.fullWarning());
-        fullWarning.visibleProperty().bind(model.fullWarning().isNotEmpty());
+        analyzeBox.selectedProperty().bindBidirectional(vacuum.analyze());
+        fullBox.selectedProperty().bindBidirectional(vacuum.full());
+        fullWarning.textProperty().bind(vacuum.fullWarning());
+        fullWarning.visibleProperty().bind(vacuum.fullWarning().isNotEmpty());
         fullWarning.managedProperty().bind(fullWarning.visibleProperty());
-        vacuumButton.textProperty().bind(model.vacuumAction());
-        vacuumButton.disableProperty().bind(model.canVacuum().not());
+        vacuumButton.textProperty().bind(vacuum.action());
+        vacuumButton.disableProperty().bind(vacuum.canRun().not());
         vacuumButton.getStyleClass().add("accent");
-        model.full().addListener((obs, was, is) -> {
+        vacuum.full().addListener((obs, was, is) -> {
             vacuumButton.getStyleClass().removeAll("accent", "danger");
             vacuumButton.getStyleClass().add(is ? "danger" : "accent");
         });
-        vacuumButton.setOnAction(e -> model.startVacuum());
-        vacuumResult.textProperty().bind(model.vacuumResult());
+        vacuumButton.setOnAction(e -> vacuum.run());
+        vacuumResult.textProperty().bind(vacuum.result());
     }
 
     /** The list's selection and the model's choice follow each other; this stops the echo. */
@@ -214,23 +210,23 @@ public final class MaintenanceView {
         }
     }
 
-    private void bindSchedule() {
-        scheduleStatus.textProperty().bind(model.scheduleStatus());
-        scheduleTable.setItems(model.schedule());
+    private void bindSchedule(ScheduleModel schedule) {
+        scheduleStatus.textProperty().bind(schedule.status());
+        scheduleTable.setItems(schedule.rows());
         scheduleTable.getColumns().setAll(List.of(
                 column("Job", 170, ScheduleRow::job),
                 column("Next run", 230, ScheduleRow::nextRun),
                 column("Last run", 150, ScheduleRow::lastRun),
                 column("Last outcome", 200, ScheduleRow::lastOutcome)));
         scheduleTable.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
-        pauseButton.disableProperty().bind(model.schedulePaused());
-        resumeButton.disableProperty().bind(model.schedulePaused().not());
-        pauseButton.setOnAction(e -> model.pauseSchedule());
-        resumeButton.setOnAction(e -> model.resumeSchedule());
+        pauseButton.disableProperty().bind(schedule.paused().or(schedule.working()));
+        resumeButton.disableProperty().bind(schedule.paused().not().or(schedule.working()));
+        pauseButton.setOnAction(e -> schedule.pause());
+        resumeButton.setOnAction(e -> schedule.resume());
     }
 
-    private void bindHistory() {
-        historyTable.setItems(model.runs());
+    private void bindHistory(RunHistoryModel history) {
+        historyTable.setItems(history.rows());
         historyTable.getColumns().setAll(List.of(
                 column("Run", 50, r -> Long.toString(r.runId())),
                 column("Kind", 150, RunRow::kind),
@@ -243,29 +239,30 @@ public final class MaintenanceView {
         historyTable.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
         historyTable.getSelectionModel().selectedItemProperty().addListener((obs, old, run) -> {
             if (run != null) {
-                model.showRun(run.runId());
+                history.show(run.runId());
             }
         });
         // A refreshed history keeps the run the operator was looking at selected.
-        model.runs().addListener((ListChangeListener<RunRow>) change -> model.runs().stream()
-                .filter(r -> r.runId() == model.selectedRunId().get()).findFirst()
+        history.rows().addListener((ListChangeListener<RunRow>) change -> history.rows().stream()
+                .filter(r -> r.runId() == history.selectedRunId().get()).findFirst()
                 .ifPresent(r -> historyTable.getSelectionModel().select(r)));
-        runSummary.textProperty().bind(model.runSummary());
-        detailsTable.setItems(model.runDetails());
+        runSummary.textProperty().bind(history.summary());
+        detailsTable.setItems(history.details());
         detailColumns(detailsTable);
-        runArchives.textProperty().bind(model.runArchives());
+        runArchives.textProperty().bind(history.archives());
         refreshButton.setOnAction(e -> model.refresh());
     }
 
     private static void detailColumns(TableView<DetailRow> table) {
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
         table.getColumns().setAll(List.of(
-                column("Table", 170, DetailRow::table),
+                column("Table", 210, DetailRow::table),
                 column("Strategy", 120, DetailRow::strategy),
                 column("Rows", 80, DetailRow::rowsText),
-                column("Partitions", 90, DetailRow::partitions),
-                column("Space", 170, DetailRow::space),
-                column("Archive file", 260, DetailRow::archive)));
+                column("Partitions", 100, DetailRow::partitions),
+                column("To the quota", 110, DetailRow::quota),
+                column("Reusable", 110, DetailRow::reusable),
+                column("Archive file", 220, DetailRow::archive)));
     }
 
     private static <T> TableColumn<T, String> column(String title, double width, Function<T, String> value) {

@@ -1,6 +1,5 @@
 package dev.botops.ui.overview;
 
-import dev.botops.app.demo.DemoData;
 import dev.botops.maintenance.RunRecord;
 import dev.botops.monitor.DatabaseSnapshot;
 import dev.botops.monitor.MetricHistory.MetricSample;
@@ -14,7 +13,7 @@ import java.util.function.Consumer;
  * calls them only through its task executor, and {@link #subscribe} delivers updates on service threads.
  */
 public interface OverviewSource {
-    /** Starts delivering an update after every snapshot and alert or bot change; returns how to stop. */
+    /** Starts delivering an update after every snapshot and alert change; returns how to stop. */
     Runnable subscribe(Consumer<OverviewUpdate> listener);
 
     /** The update for the latest snapshot, if there is one yet. */
@@ -32,10 +31,10 @@ public interface OverviewSource {
     DemoState demoState();
 
     /** Loads the demo data and starts the simulated users. */
-    DemoData.Install installDemo();
+    void installDemo();
 
-    /** Stops the simulated users and deletes the demo data. */
-    DemoData.Removal removeDemo();
+    /** Stops the simulated users and deletes the demo data; returns the number of rows deleted. */
+    long removeDemo();
 
     /**
      * @param sandbox   the bot runs against the local sandbox (demo traffic possible)

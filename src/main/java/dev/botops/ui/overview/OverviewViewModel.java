@@ -1,7 +1,6 @@
 package dev.botops.ui.overview;
 
 import dev.botops.bot.BotState;
-import dev.botops.bot.BotStatus;
 import dev.botops.maintenance.Outcome;
 import dev.botops.maintenance.RunRecord;
 import dev.botops.monitor.Alert;
@@ -12,6 +11,7 @@ import dev.botops.monitor.DatabaseSnapshot.TableStats;
 import dev.botops.monitor.Forecast;
 import dev.botops.monitor.MetricHistory.MetricSample;
 import dev.botops.monitor.Severity;
+import dev.botops.ui.bot.BotSnapshot;
 import dev.botops.ui.common.Coalescer;
 import dev.botops.ui.common.Downsampler;
 import dev.botops.ui.common.Downsampler.Point;
@@ -272,7 +272,10 @@ public final class OverviewViewModel {
     public void installDemo() {
         demoBusy.set(true);
         demoMessage.set("Loading demo data…");
-        tasks.run("load demo data", source::installDemo, install -> {
+        tasks.run("load demo data", () -> {
+            source.installDemo();
+            return Boolean.TRUE;
+        }, installed -> {
             demoBusy.set(false);
             demoOffered.set(false);
             demoInstalled.set(true);
@@ -291,7 +294,7 @@ public final class OverviewViewModel {
         tasks.run("remove demo data", source::removeDemo, removal -> {
             demoBusy.set(false);
             demoInstalled.set(false);
-            demoMessage.set(String.format(Locale.ROOT, "Demo data removed (%,d rows).", removal.total()));
+            demoMessage.set(String.format(Locale.ROOT, "Demo data removed (%,d rows).", removal));
             selectRange(range.get());
         }, error -> {
             demoBusy.set(false);
@@ -470,30 +473,30 @@ public final class OverviewViewModel {
                 + c.active() + " active, " + c.idle() + " idle", tone);
     }
 
-    /** The bot's state, with the update rate measured over the last minute of updates. */
-    Tile botTile(Optional<BotStatus> status, Instant now) {
-        if (status.isEmpty()) {
+    /** The bot's state wherever it runs, with the update rate measured over the last minute of updates. */
+    Tile botTile(BotSnapshot s, Instant now) {
+        if (s.runsOn().nowhereActive()) {
             botCounts.clear();
-            return new Tile("Stopped", "The bot does not run in this instance", Tone.NEUTRAL);
+            return new Tile("Stopped", s.reason(), Tone.NEUTRAL);
         }
-        BotStatus s = status.get();
-        botCounts.addLast(new long[] {now.toEpochMilli(), s.updates()});
+        botCounts.addLast(new long[] {now.toEpochMilli(), s.counters().updates()});
         while (botCounts.size() > 2 && now.toEpochMilli() - botCounts.peekFirst()[0] > RATE_WINDOW.toMillis()) {
             botCounts.removeFirst();
         }
-        String where = s.sandbox() ? "sandbox · " : s.botUsername().isEmpty() ? "" : "@" + s.botUsername() + " · ";
+        String elsewhere = s.runsOn().here() ? "" : s.runsOn().label() + " · ";
+        String where = elsewhere + (s.sandbox() ? "sandbox · " : s.username().isEmpty() ? "" : "@" + s.username() + " · ");
         switch (s.state()) {
             case POLLING:
-                return new Tile("Polling", where + updateRate() + " · " + s.errors() + " errors", Tone.GOOD);
+                return new Tile("Polling", where + updateRate() + " · " + s.counters().errors() + " errors", Tone.GOOD);
             case STANDBY:
-                return new Tile("Standby", s.activeHolder().map(h -> "Active instance: " + h.host() + " (pid " + h.pid() + ")")
-                        .orElse(s.reason()), Tone.NEUTRAL);
+                return new Tile("Standby", s.holder().filter(h -> !h.thisInstance())
+                        .map(h -> "Active instance: " + h.host() + " (pid " + h.pid() + ")").orElse(s.reason()), Tone.NEUTRAL);
             case CONFLICT:
-                return new Tile("Conflict", s.reason(), Tone.DANGER);
+                return new Tile("Conflict", elsewhere + s.reason(), Tone.DANGER);
             case BACKING_OFF:
-                return new Tile("Backing off", s.reason(), Tone.WARNING);
+                return new Tile("Backing off", elsewhere + s.reason(), Tone.WARNING);
             default:
-                return new Tile("Stopped", s.reason(), s.state() == BotState.STOPPED ? Tone.NEUTRAL : Tone.WARNING);
+                return new Tile("Stopped", elsewhere + s.reason(), s.state() == BotState.STOPPED ? Tone.NEUTRAL : Tone.WARNING);
         }
     }
 

@@ -1,13 +1,13 @@
 package dev.botops.ui.sandbox;
 
-import dev.botops.bot.emulator.BotApiEmulator;
 import dev.botops.bot.emulator.SentMessage;
-import dev.botops.bot.emulator.UserMessage;
 import dev.botops.ui.common.Batcher;
 import dev.botops.ui.common.Formats;
 import dev.botops.ui.common.TaskExecutor;
 import java.time.Instant;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Consumer;
 import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.ReadOnlyStringWrapper;
@@ -19,7 +19,6 @@ import javafx.collections.ObservableList;
 /**
  * A chat with the bot as a Telegram user would have it, through the local Bot API emulator: what the operator
  * types is posted as a user's message, and the bot's replies to that chat appear as the emulator sees them sent.
- * It lives as long as the dashboard (its emulator listener goes when the sandbox closes with the app).
  */
 public final class SandboxChatViewModel {
     /** The sandbox user: a fixed Telegram user id and name, so its portfolio carries over between sessions. */
@@ -35,25 +34,34 @@ public final class SandboxChatViewModel {
         }
     }
 
-    private final BotApiEmulator emulator;
+    private final SandboxSource source;
     private final TaskExecutor tasks;
+    private final Batcher<SentMessage> replies;
+    private Runnable unsubscribe = () -> { };
+    /** Replies shown, by message id: one sent while the earlier ones load arrives both ways. */
+    private final Set<Long> shown = new LinkedHashSet<>();
     private final ObservableList<ChatLine> lines = FXCollections.observableArrayList();
     private final StringProperty draft = new SimpleStringProperty("");
     private final ReadOnlyStringWrapper message = new ReadOnlyStringWrapper("");
 
     /** @param fxThread how to run on the UI thread ({@code Platform::runLater}) */
-    public SandboxChatViewModel(BotApiEmulator emulator, TaskExecutor tasks, Consumer<Runnable> fxThread) {
-        this.emulator = emulator;
+    public SandboxChatViewModel(SandboxSource source, TaskExecutor tasks, Consumer<Runnable> fxThread) {
+        this.source = source;
         this.tasks = tasks;
-        Batcher<SentMessage> replies = new Batcher<>(fxThread, this::received);
-        emulator.addListener(sent -> {
-            if (sent.chatId() == USER_ID) {
-                replies.add(sent);
-            }
-        });
-        // Replies sent before this screen was first opened (the emulator keeps what it sent in this process).
-        received(emulator.sentTo(USER_ID));
+        this.replies = new Batcher<>(fxThread, this::received);
         message.set("You are " + USER_NAME + " (user id " + USER_ID + ") in a private chat with the sandbox bot. Try /start, /help, /buy AAPL 1.");
+    }
+
+    /** Follows the bot's replies from now on, after those it sent before (in this process). */
+    public void start() {
+        unsubscribe = source.subscribe(USER_ID, replies::add);
+        tasks.run("sandbox chat", () -> source.sentTo(USER_ID), this::received,
+                error -> message.set("Could not read the chat: " + error.getMessage()));
+    }
+
+    public void stop() {
+        unsubscribe.run();
+        unsubscribe = () -> { };
     }
 
     public ObservableList<ChatLine> lines() {
@@ -77,13 +85,18 @@ public final class SandboxChatViewModel {
         }
         draft.set("");
         add(new ChatLine(Instant.now(), true, text));
-        tasks.run("sandbox message", () -> emulator.post(UserMessage.privateChat(USER_ID, USER_NAME, text)), updateId -> {
+        tasks.run("sandbox message", () -> source.post(USER_ID, USER_NAME, text), updateId -> {
         }, error -> message.set("Could not send: " + error.getMessage()));
     }
 
     private void received(List<SentMessage> sent) {
         for (SentMessage m : sent) {
-            add(new ChatLine(m.sentAt(), false, m.text()));
+            if (shown.add(m.messageId())) {
+                add(new ChatLine(m.sentAt(), false, m.text()));
+            }
+        }
+        while (shown.size() > MAX_LINES) {
+            shown.remove(shown.iterator().next());
         }
     }
 

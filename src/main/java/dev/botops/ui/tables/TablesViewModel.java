@@ -1,11 +1,11 @@
 package dev.botops.ui.tables;
 
-import dev.botops.maintenance.VacuumReport;
 import dev.botops.monitor.DatabaseSnapshot;
 import dev.botops.monitor.DatabaseSnapshot.TableStats;
 import dev.botops.ui.common.Coalescer;
 import dev.botops.ui.common.Formats;
 import dev.botops.ui.common.TaskExecutor;
+import dev.botops.ui.maintenance.RunReportText;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -121,28 +121,14 @@ public final class TablesViewModel {
         }
         vacuumRunning.set(true);
         message.set("VACUUM (ANALYZE) " + row.name() + " is running…");
-        tasks.run("VACUUM " + row.name(), () -> source.vacuum(row.qualifiedName()), report -> {
+        tasks.runAndFollow("VACUUM " + row.name(), () -> source.vacuum(row.qualifiedName()), report -> {
             vacuumRunning.set(false);
-            message.set(describe(row.name(), report));
+            message.set(RunReportText.vacuumOfOneTable(row.name(), report));
             source.refresh();
         }, error -> {
             vacuumRunning.set(false);
             message.set("VACUUM (ANALYZE) " + row.name() + " failed: " + error.getMessage());
         });
-    }
-
-    static String describe(String table, VacuumReport report) {
-        if (report.tables().isEmpty()) {
-            return "VACUUM (ANALYZE) " + table + " did not run (the run was stopped).";
-        }
-        VacuumReport.TableVacuum t = report.tables().get(0);
-        if (t.error() != null || t.refusedReason() != null) {
-            return "VACUUM (ANALYZE) " + table + " failed: " + (t.error() != null ? t.error() : t.refusedReason());
-        }
-        return String.format(Locale.ROOT, "VACUUM (ANALYZE) %s done: table %s → %s, dead rows %,d → %,d, database %s → %s"
-                        + " (%s back to the quota).", table, Formats.bytes(t.bytesBefore()), Formats.bytes(t.bytesAfter()),
-                t.deadRowsBefore(), t.deadRowsAfter(), Formats.bytes(report.databaseBytesBefore()),
-                Formats.bytes(report.databaseBytesAfter()), Formats.bytes(report.returnedToQuota()));
     }
 
     /** Replaces the rows (only when something changed) and keeps the selection on the same table. */

@@ -41,7 +41,7 @@ class DemoTrafficTest {
             int afterStop = sandbox.pendingUpdates();
 
             assertThat(traffic.running()).isFalse();
-            await().during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(1)).until(() -> sandbox.pendingUpdates() == afterStop);
+            await().during(Duration.ofMillis(200)).atMost(Duration.ofMillis(5200)).until(() -> sandbox.pendingUpdates() == afterStop);
         }
     }
 }

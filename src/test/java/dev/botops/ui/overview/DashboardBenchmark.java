@@ -7,6 +7,7 @@ import dev.botops.config.Settings;
 import dev.botops.config.SettingsLoader;
 import dev.botops.monitor.DatabaseSnapshot;
 import dev.botops.ui.DashboardHarness;
+import dev.botops.ui.bot.BotSnapshot;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.lang.management.ThreadMXBean;
@@ -53,7 +54,7 @@ class DashboardBenchmark {
     void dashboardFigures() throws Exception {
         // The first start initialises the embedded database (initdb, migrations) and loads the demo history.
         try (DashboardHarness first = DashboardHarness.open(settings(), true)) {
-            first.context().demoData().install(first.context().settings());
+            first.context().demo().install(first.context().settings());
         }
 
         DashboardHarness harness = DashboardHarness.open(settings(), true);
@@ -150,7 +151,7 @@ class DashboardBenchmark {
         DatabaseSnapshot s = new DatabaseSnapshot(base.takenAt().plus(TICK.multipliedBy(tick)), base.elapsed(), base.state(),
                 base.error(), base.server(), DatabaseSnapshot.Storage.of(base.storage().databaseBytes() + 8192L * (tick % 50),
                 base.storage().quotaBytes()), base.connections(), base.sessions(), base.tables());
-        return new OverviewUpdate(s, Optional.empty(), Optional.empty(), List.of());
+        return new OverviewUpdate(s, Optional.empty(), BotSnapshot.none("No bot in this benchmark", s.takenAt()), List.of());
     }
 
     private static long usedHeapAfterGc() {

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.botops.testing.PostgresExtension;
 import dev.botops.testing.Screenshots;
 import dev.botops.testing.TestDatabase;
-import dev.botops.ui.Dashboard;
+import dev.botops.app.desktop.Dashboard;
 import dev.botops.ui.DashboardHarness;
 import dev.botops.ui.common.Formats;
 import java.nio.file.Files;

@@ -3,10 +3,7 @@ package dev.botops.ui.overview;
 import static dev.botops.ui.TestSnapshots.snapshot;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.botops.app.demo.DemoData;
 import dev.botops.bot.BotState;
-import dev.botops.bot.BotStatus;
-import dev.botops.lease.LeaseHolder;
 import dev.botops.maintenance.Outcome;
 import dev.botops.maintenance.RunKind;
 import dev.botops.maintenance.RunRecord;
@@ -17,6 +14,8 @@ import dev.botops.monitor.Forecast;
 import dev.botops.monitor.MetricHistory.MetricSample;
 import dev.botops.monitor.Severity;
 import dev.botops.ui.ManualFx;
+import dev.botops.ui.bot.BotSnapshot;
+import dev.botops.ui.common.RunsOn;
 import dev.botops.ui.common.Formats;
 import dev.botops.ui.common.TaskExecutor;
 import dev.botops.ui.overview.OverviewViewModel.TableBar;
@@ -27,7 +26,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
@@ -43,8 +41,10 @@ class OverviewViewModelTest {
         return new OverviewViewModel(source, TaskExecutor.sameThread(), Runnable::run, clock);
     }
 
+    private static final BotSnapshot NO_BOT = BotSnapshot.none("The bot does not run in this instance", NOW);
+
     private static OverviewUpdate update(DatabaseSnapshot snapshot) {
-        return new OverviewUpdate(snapshot, Optional.empty(), Optional.empty(), List.of());
+        return new OverviewUpdate(snapshot, Optional.empty(), NO_BOT, List.of());
     }
 
     @Test
@@ -87,11 +87,10 @@ class OverviewViewModelTest {
     @Test
     void standbyBotNamesTheActiveInstance() {
         OverviewViewModel model = direct();
-        LeaseHolder holder = new LeaseHolder("other/1", "db-host-2", 4711, NOW, NOW, NOW.plusSeconds(30));
-        BotStatus standby = new BotStatus(BotState.STANDBY, "Another instance holds the lease", Optional.of(holder), "", false,
-                0, 0, 0, 0, NOW);
+        BotSnapshot.Holder holder = new BotSnapshot.Holder("other/1", "db-host-2", 4711, NOW, false);
+        BotSnapshot standby = bot(RunsOn.thisInstance("desk"), BotState.STANDBY, "Another instance holds the lease", Optional.of(holder), 0);
 
-        model.apply(new OverviewUpdate(snapshot().build(), Optional.empty(), Optional.of(standby), List.of()));
+        model.apply(new OverviewUpdate(snapshot().build(), Optional.empty(), standby, List.of()));
 
         assertThat(model.bot().get().value()).isEqualTo("Standby");
         assertThat(model.bot().get().caption()).isEqualTo("Active instance: db-host-2 (pid 4711)");
@@ -102,9 +101,9 @@ class OverviewViewModelTest {
         MutableClock time = new MutableClock(NOW);
         OverviewViewModel model = new OverviewViewModel(source, TaskExecutor.sameThread(), Runnable::run, time);
 
-        model.apply(new OverviewUpdate(snapshot().build(), Optional.empty(), Optional.of(polling(100)), List.of()));
+        model.apply(new OverviewUpdate(snapshot().build(), Optional.empty(), polling(100), List.of()));
         time.set(NOW.plusSeconds(30));
-        model.apply(new OverviewUpdate(snapshot().at(NOW.plusSeconds(30)).build(), Optional.empty(), Optional.of(polling(115)), List.of()));
+        model.apply(new OverviewUpdate(snapshot().at(NOW.plusSeconds(30)).build(), Optional.empty(), polling(115), List.of()));
 
         assertThat(model.bot().get().value()).isEqualTo("Polling");
         assertThat(model.bot().get().caption()).startsWith("sandbox · 30.0 updates/min");
@@ -114,13 +113,32 @@ class OverviewViewModelTest {
     @Test
     void conflictingBotIsShownAsDanger() {
         OverviewViewModel model = direct();
-        BotStatus conflict = new BotStatus(BotState.CONFLICT, "Another poller uses this token", Optional.empty(), "", false,
-                0, 0, 9, 0, NOW);
+        BotSnapshot conflict = bot(RunsOn.thisInstance("desk"), BotState.CONFLICT, "Another poller uses this token", Optional.empty(), 0);
 
-        model.apply(new OverviewUpdate(snapshot().build(), Optional.empty(), Optional.of(conflict), List.of()));
+        model.apply(new OverviewUpdate(snapshot().build(), Optional.empty(), conflict, List.of()));
 
         assertThat(model.bot().get().value()).isEqualTo("Conflict");
         assertThat(model.bot().get().tone()).isEqualTo(Tone.DANGER);
+    }
+
+    @Test
+    void aBotOnAnotherInstanceIsLabelledWithWhereItRuns() {
+        OverviewViewModel model = direct();
+
+        model.apply(new OverviewUpdate(snapshot().build(), Optional.empty(),
+                bot(RunsOn.instance("server-a"), BotState.CONFLICT, "409 Conflict 3 times in a row", Optional.empty(), 0), List.of()));
+
+        assertThat(model.bot().get().caption()).isEqualTo("on server-a · 409 Conflict 3 times in a row");
+    }
+
+    @Test
+    void withoutAnActiveBotTheTileSaysWhy() {
+        OverviewViewModel model = direct();
+
+        model.apply(update(snapshot().build()));
+
+        assertThat(model.bot().get().value()).isEqualTo("Stopped");
+        assertThat(model.bot().get().caption()).isEqualTo("The bot does not run in this instance");
     }
 
     @Test
@@ -129,7 +147,7 @@ class OverviewViewModelTest {
         List<Alert> active = List.of(alert("storage", Severity.CRITICAL), alert("long-query", Severity.WARNING),
                 alert("dead-rows:public.t", Severity.WARNING));
 
-        model.apply(new OverviewUpdate(snapshot().build(), Optional.empty(), Optional.empty(), active));
+        model.apply(new OverviewUpdate(snapshot().build(), Optional.empty(), NO_BOT, active));
 
         assertThat(model.alerts().get().value()).isEqualTo("3 active");
         assertThat(model.alerts().get().caption()).isEqualTo("1 critical · 2 warning · 0 info");
@@ -299,8 +317,13 @@ class OverviewViewModelTest {
         assertThat(source.listener).isNull();
     }
 
-    private static BotStatus polling(long updates) {
-        return new BotStatus(BotState.POLLING, "Polling", Optional.empty(), "", true, updates, 0, 0, 0, NOW);
+    private static BotSnapshot polling(long updates) {
+        return new BotSnapshot(RunsOn.thisInstance("desk"), BotState.POLLING, "Polling", NOW, Optional.empty(), true, "",
+                new BotSnapshot.Counters(updates, 0, 0, 0), NOW);
+    }
+
+    private static BotSnapshot bot(RunsOn runsOn, BotState state, String reason, Optional<BotSnapshot.Holder> holder, long updates) {
+        return new BotSnapshot(runsOn, state, reason, NOW, holder, false, "", new BotSnapshot.Counters(updates, 0, 0, 0), NOW);
     }
 
     private static Alert alert(String rule, Severity severity) {
@@ -388,16 +411,15 @@ class OverviewViewModelTest {
         }
 
         @Override
-        public DemoData.Install installDemo() {
+        public void installDemo() {
             installs++;
             demo = new DemoState(true, true, false);
-            return new DemoData.Install(NOW, NOW.minus(DemoData.HISTORY), NOW);
         }
 
         @Override
-        public DemoData.Removal removeDemo() {
+        public long removeDemo() {
             demo = new DemoState(true, false, true);
-            return new DemoData.Removal(Map.of("users", 24L, "message_log", 1210L));
+            return 1_234;
         }
     }
 }

@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
@@ -127,6 +129,29 @@ class TablesViewModelTest {
     }
 
     @Test
+    void noWorkerWaitsForTheRunTheReportArrivesWhenItEnds() {
+        ManualFx fx = new ManualFx();
+        source.running = new CompletableFuture<>();
+        TablesViewModel model = new TablesViewModel(source, fx, fx);
+        model.apply(List.of(new TableRow("public.trades", "public.trades", null, 1, 1, 0, 0, 1, 0, 0, null, null, "—")));
+        model.select(model.rows().get(0));
+
+        model.vacuumSelected();
+        fx.runTasks();
+        fx.runFx();
+
+        assertThat(fx.pendingTasks()).isZero();
+        assertThat(model.vacuumRunning().get()).isTrue();
+        assertThat(model.message().get()).endsWith("is running…");
+
+        source.running.complete(null);
+        fx.runFx();
+
+        assertThat(model.vacuumRunning().get()).isFalse();
+        assertThat(model.message().get()).startsWith("VACUUM (ANALYZE) public.trades done");
+    }
+
+    @Test
     void refusedVacuumSaysWhy() {
         source.refusal = "another maintenance run is active";
         TablesViewModel model = direct();
@@ -146,6 +171,8 @@ class TablesViewModelTest {
         final List<String> vacuumed = new ArrayList<>();
         int refreshes;
         String refusal;
+        /** When set, the VACUUM runs until the test completes this. */
+        CompletableFuture<Void> running;
 
         @Override
         public Runnable subscribe(Consumer<DatabaseSnapshot> listener) {
@@ -166,13 +193,17 @@ class TablesViewModelTest {
         }
 
         @Override
-        public VacuumReport vacuum(String qualifiedName) {
+        public CompletionStage<VacuumReport> vacuum(String qualifiedName) {
             if (refusal != null) {
-                throw new IllegalStateException(refusal);
+                return CompletableFuture.failedFuture(new IllegalStateException(refusal));
             }
             vacuumed.add(qualifiedName);
-            return new VacuumReport(50 * MB, 49 * MB, List.of(new VacuumReport.TableVacuum(qualifiedName, false, 10 * MB, 9 * MB,
-                    250, 0, 2 * MB, null, null)));
+            VacuumReport report = new VacuumReport(50 * MB, 49 * MB, List.of(new VacuumReport.TableVacuum(qualifiedName, false, 10 * MB,
+                    9 * MB, 250, 0, 2 * MB, null, null)));
+            if (running != null) {
+                return running.thenApply(done -> report);
+            }
+            return CompletableFuture.completedFuture(report);
         }
 
         @Override

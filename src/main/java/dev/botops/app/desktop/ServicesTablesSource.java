@@ -1,7 +1,8 @@
-package dev.botops.ui.tables;
+package dev.botops.app.desktop;
 
-import dev.botops.app.AppContext;
 import dev.botops.config.Durations;
+import dev.botops.config.Settings;
+import dev.botops.maintenance.MaintenanceService;
 import dev.botops.maintenance.ResolvedPolicy;
 import dev.botops.maintenance.RetentionPolicies;
 import dev.botops.maintenance.RetentionPolicy;
@@ -10,29 +11,32 @@ import dev.botops.maintenance.StartResult;
 import dev.botops.maintenance.Trigger;
 import dev.botops.maintenance.VacuumReport;
 import dev.botops.monitor.DatabaseSnapshot;
+import dev.botops.monitor.MonitorService;
+import dev.botops.ui.tables.TablesSource;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 
-/** The Tables screen's data from the running services. */
-public final class ServicesTablesSource implements TablesSource {
-    private static final long VACUUM_WAIT_MINUTES = 30;
-
-    private final AppContext context;
+/** The Tables screen's data from the running monitor and maintenance; its VACUUM runs here, recorded as the dashboard's. */
+final class ServicesTablesSource implements TablesSource {
+    private final MaintenanceService maintenance;
+    private final MonitorService monitor;
     /** By {@code schema.name}; policies are resolved once at start, so this never changes while running. */
     private final Map<String, String> retention = new HashMap<>();
 
-    public ServicesTablesSource(AppContext context) {
-        this.context = context;
-        for (ResolvedPolicy p : context.maintenance().policies()) {
+    ServicesTablesSource(MaintenanceService maintenance, MonitorService monitor, Settings settings) {
+        this.maintenance = maintenance;
+        this.monitor = monitor;
+        for (ResolvedPolicy p : maintenance.policies()) {
             retention.put(p.table().display(), describe(p.policy()) + ", " + strategy(p.strategy()));
         }
         // Disabled policies are not resolved; name their tables as the settings do (unqualified means public).
-        for (RetentionPolicy p : RetentionPolicies.fromSettings(context.settings())) {
+        for (RetentionPolicy p : RetentionPolicies.fromSettings(settings)) {
             if (!p.enabled()) {
                 String table = p.table().contains(".") ? p.table() : "public." + p.table();
                 retention.putIfAbsent(table, "kept (disabled)");
@@ -57,13 +61,13 @@ public final class ServicesTablesSource implements TablesSource {
 
     @Override
     public Runnable subscribe(Consumer<DatabaseSnapshot> listener) {
-        context.monitor().addListener(listener);
-        return () -> context.monitor().removeListener(listener);
+        monitor.addListener(listener);
+        return () -> monitor.removeListener(listener);
     }
 
     @Override
     public Optional<DatabaseSnapshot> latest() {
-        return context.monitor().lastReachable();
+        return monitor.lastReachable();
     }
 
     @Override
@@ -76,12 +80,15 @@ public final class ServicesTablesSource implements TablesSource {
     }
 
     @Override
-    public VacuumReport vacuum(String qualifiedName) throws Exception {
-        StartResult start = context.maintenance().startVacuum(Set.of(qualifiedName), true, false, Trigger.MANUAL, "dashboard");
+    public CompletionStage<VacuumReport> vacuum(String qualifiedName) {
+        StartResult start = maintenance.startVacuum(Set.of(qualifiedName), true, false, Trigger.MANUAL, ServicesMaintenanceSource.CALLER);
         if (!start.started()) {
-            throw new IllegalStateException(start.reason());
+            return CompletableFuture.failedFuture(new IllegalStateException(start.reason()));
         }
-        RunReport report = start.completion().get(VACUUM_WAIT_MINUTES, TimeUnit.MINUTES);
+        return start.completion().thenApply(ServicesTablesSource::vacuumOf);
+    }
+
+    private static VacuumReport vacuumOf(RunReport report) {
         if (report.vacuum() == null) {
             throw new IllegalStateException(report.error() != null ? report.error()
                     : "the run ended " + report.outcome().name().toLowerCase(Locale.ROOT) + " without a VACUUM");
@@ -92,7 +99,7 @@ public final class ServicesTablesSource implements TablesSource {
     @Override
     public void refresh() {
         try {
-            context.monitor().refreshNow();
+            monitor.refreshNow();
         } catch (IllegalStateException notStarted) {
             // The monitor is not running (a one-shot context): the figures stay as they are.
         }

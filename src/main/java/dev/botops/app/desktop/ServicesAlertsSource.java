@@ -1,15 +1,16 @@
-package dev.botops.ui.alerts;
+package dev.botops.app.desktop;
 
 import dev.botops.monitor.Alert;
 import dev.botops.monitor.AlertListener;
 import dev.botops.monitor.AlertService;
+import dev.botops.ui.alerts.AlertsSource;
 import java.util.List;
 
 /** The Alerts screen's data from the alert service. */
-public final class ServicesAlertsSource implements AlertsSource {
+final class ServicesAlertsSource implements AlertsSource {
     private final AlertService alerts;
 
-    public ServicesAlertsSource(AlertService alerts) {
+    ServicesAlertsSource(AlertService alerts) {
         this.alerts = alerts;
     }
 

@@ -1,9 +1,10 @@
-package dev.botops.ui;
+package dev.botops.app.desktop;
 
 import dev.botops.app.AppContext;
 import dev.botops.app.OrderlyShutdown;
 import dev.botops.concurrent.Threads;
 import dev.botops.config.Settings;
+import dev.botops.ui.AppIcons;
 import dev.botops.ui.common.FxTaskExecutor;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
