@@ -10,9 +10,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-/** The SQL of the {@code alerts} and {@code alert_silences} tables; every method runs on a connection it is given. */
-final class AlertTable {
-    static final String COLUMNS =
+/**
+ * The SQL of the {@code alerts} and {@code alert_silences} tables; every method runs on a connection it is given.
+ * Public only for what alert delivery reads too: the silences, and the columns of a row and their mapping.
+ */
+public final class AlertTable {
+    public static final String COLUMNS =
             "alert_id, rule_id, severity, message, hint, first_seen, last_seen, resolved_at, acknowledged_by, acknowledged_at";
     private static final String SILENCE_COLUMNS = "rule_id, silenced_until, silenced_by, silenced_at";
 
@@ -119,7 +122,7 @@ final class AlertTable {
     }
 
     /** Silences in force at {@code now}. */
-    static List<Silence> silences(Connection c, Instant now) throws SQLException {
+    public static List<Silence> silences(Connection c, Instant now) throws SQLException {
         List<Silence> result = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(
                 "SELECT " + SILENCE_COLUMNS + " FROM alert_silences WHERE silenced_until > ? ORDER BY rule_id")) {
@@ -176,7 +179,7 @@ final class AlertTable {
     }
 
     /** Maps the {@link #COLUMNS} of a row. */
-    static Alert alert(ResultSet rs) throws SQLException {
+    public static Alert alert(ResultSet rs) throws SQLException {
         return new Alert(rs.getLong(1), rs.getString(2), Severity.valueOf(rs.getString(3)), rs.getString(4),
                 rs.getString(5), rs.getTimestamp(6).toInstant(), rs.getTimestamp(7).toInstant(), instant(rs, 8),
                 rs.getString(9), instant(rs, 10));

@@ -26,7 +26,11 @@ import java.util.concurrent.TimeUnit;
  */
 public final class WebhookReceiver implements AutoCloseable {
     /** A request as received. */
-    public record Received(String path, String query, Map<String, List<String>> headers, String body) {
+    public record Received(String path, String query, Map<String, List<String>> headers, String body, int status) {
+        public boolean accepted() {
+            return status >= 200 && status < 300;
+        }
+
         public String header(String name) {
             return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
                     .map(e -> e.getValue().get(0)).findFirst().orElse(null);
@@ -84,13 +88,18 @@ public final class WebhookReceiver implements AutoCloseable {
         return received.stream().filter(r -> r.path().equals(path)).toList();
     }
 
+    /** The idempotency keys of the requests to one path that were answered 2xx, in order: what was delivered. */
+    public synchronized List<String> deliveredAt(String path) {
+        return received.stream().filter(r -> r.path().equals(path) && r.accepted()).map(r -> r.header("Idempotency-Key")).toList();
+    }
+
     private void handle(HttpExchange exchange) throws IOException {
         String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
         Answer answer;
         synchronized (this) {
-            received.add(new Received(exchange.getRequestURI().getPath(), exchange.getRequestURI().getRawQuery(),
-                    Map.copyOf(exchange.getRequestHeaders()), body));
             answer = answers.isEmpty() ? Answer.status(204) : answers.poll();
+            received.add(new Received(exchange.getRequestURI().getPath(), exchange.getRequestURI().getRawQuery(),
+                    Map.copyOf(exchange.getRequestHeaders()), body, answer.status()));
         }
         if (answer.hangs()) {
             try {
