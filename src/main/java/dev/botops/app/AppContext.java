@@ -9,6 +9,8 @@ import dev.botops.bot.emulator.BotApiEmulator;
 import dev.botops.bot.lease.LeaseHolder;
 import dev.botops.bot.lease.LeaseListener;
 import dev.botops.bot.telegram.BotToken;
+import dev.botops.channels.AlertChannels;
+import dev.botops.channels.AlertDispatcher;
 import dev.botops.config.ConfigKey;
 import dev.botops.config.LiveSettings;
 import dev.botops.config.Settings;
@@ -60,6 +62,7 @@ public final class AppContext implements AutoCloseable {
     private Database database;
     private String schemaVersion;
     private AlertService alerts;
+    private AlertDispatcher alertDispatcher;
     private DatabaseMonitor databaseMonitor;
     private MetricHistory metricHistory;
     private AlertRules alertRules;
@@ -119,6 +122,10 @@ public final class AppContext implements AutoCloseable {
     private void buildMonitoring() {
         alerts = register(new AlertService(database, clock));
         alerts.load();
+        // Channels are checked at every start (a bad webhook setting is a configuration error, exit 2); delivery
+        // itself starts with the background services. Closed before the alert service it listens to.
+        alertDispatcher = register(new AlertDispatcher(database, alerts, AlertChannels.from(settings), settings.instanceName(),
+                AlertDispatcher.Policy.from(settings), clock));
         databaseMonitor = new DatabaseMonitor(database, settings, clock);
         metricHistory = new MetricHistory(database, settings);
         alertRules = new AlertRules(settings);
@@ -136,7 +143,8 @@ public final class AppContext implements AutoCloseable {
 
     /**
      * Starts the background services of the dashboard and {@code serve} modes (one-shot commands such as
-     * {@code status} and {@code maintenance} never call this): the monitor, the bot when {@code bot.enabled},
+     * {@code status} and {@code maintenance} never call this): the monitor, alert delivery to the configured
+     * channels, the bot when {@code bot.enabled},
      * the maintenance schedule when {@code maintenance.scheduler-enabled}, and last the health endpoint when
      * {@code http.enabled} (so it closes first). With the bot enabled, the
      * schedule runs only on the instance that holds the bot lease, so several instances on one database run
@@ -144,6 +152,7 @@ public final class AppContext implements AutoCloseable {
      */
     public void startBackgroundServices() {
         monitor.start();
+        alertDispatcher.start();
         boolean scheduled = settings.flag(ConfigKey.MAINTENANCE_SCHEDULER_ENABLED);
         if (settings.flag(ConfigKey.BOT_ENABLED)) {
             BotService started = startBot(alerts);
@@ -304,6 +313,11 @@ public final class AppContext implements AutoCloseable {
     /** Where every part raises and resolves alerts. */
     public AlertService alerts() {
         return alerts;
+    }
+
+    /** Delivery of alerts to the configured channels (webhooks, e-mail), and their "send a test alert". */
+    public AlertDispatcher alertDispatcher() {
+        return alertDispatcher;
     }
 
     /** The running monitor: cached snapshots, history, forecast. */

@@ -60,6 +60,25 @@ public final class AlertChannels {
         return channels.stream().map(AlertChannel::name).toList();
     }
 
+    /** The outcome of "send a test alert" on one channel: success, or the receiver's error. */
+    public record TestResult(String channel, String kind, String destination, boolean delivered, String detail) {
+    }
+
+    /**
+     * "Send a test alert": a test message to one channel (empty: to every channel), now, one attempt each; the
+     * answer is the receiver's. Needs no database.
+     */
+    public List<TestResult> test(Optional<String> channelName, String instance, java.time.Instant now) {
+        List<AlertChannel> targets = channelName.map(name -> named(name).map(List::of).orElse(List.of())).orElse(channels);
+        List<TestResult> results = new ArrayList<>();
+        for (AlertChannel channel : targets) {
+            SendResult result = channel.send(Notification.test(instance, now));
+            results.add(new TestResult(channel.name(), channel.kind(), channel.destination(), result.delivered(),
+                    result.delivered() ? "delivered" : result.detail()));
+        }
+        return results;
+    }
+
     private static List<AlertChannel> webhooks(Map<String, String> keys, Duration timeout) {
         Map<String, Map<String, String>> byName = new TreeMap<>();
         keys.forEach((key, value) -> {

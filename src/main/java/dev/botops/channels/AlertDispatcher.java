@@ -16,7 +16,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executors;
@@ -73,10 +72,6 @@ public final class AlertDispatcher implements AlertListener, AutoCloseable {
             long capped = Math.min(millis, maxRetry.toMillis());
             return Duration.ofMillis(Math.round(capped * ThreadLocalRandom.current().nextDouble(0.8, 1.2)));
         }
-    }
-
-    /** The outcome of "send a test alert" on one channel: success, or the receiver's error. */
-    public record TestResult(String channel, String kind, String destination, boolean delivered, String detail) {
     }
 
     private final Database database;
@@ -237,21 +232,12 @@ public final class AlertDispatcher implements AlertListener, AutoCloseable {
     }
 
     /**
-     * "Send a test alert": a test message to one channel, or to every channel, now, bypassing the outbox; the
-     * answer is the receiver's (success, or its error).
+     * "Send a test alert" to one channel (empty: to every channel); a channel that takes it is no longer
+     * failing ({@code alert-delivery:<channel>} resolves).
      */
-    public List<TestResult> test(Optional<String> channelName) {
-        List<AlertChannel> targets = channelName.map(name -> channels.named(name).map(List::of).orElse(List.of()))
-                .orElse(channels.all());
-        List<TestResult> results = new ArrayList<>();
-        for (AlertChannel channel : targets) {
-            SendResult result = channel.send(Notification.test(instance, now()));
-            results.add(new TestResult(channel.name(), channel.kind(), channel.destination(), result.delivered(),
-                    result.delivered() ? "delivered" : result.detail()));
-            if (result.delivered()) {
-                alerts.resolve(DELIVERY_RULE_PREFIX + channel.name());
-            }
-        }
+    public List<AlertChannels.TestResult> test(Optional<String> channelName) {
+        List<AlertChannels.TestResult> results = channels.test(channelName, instance, now());
+        results.stream().filter(AlertChannels.TestResult::delivered).forEach(r -> alerts.resolve(DELIVERY_RULE_PREFIX + r.channel()));
         return results;
     }
 
