@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.botops.channels.AlertChannels;
 import dev.botops.channels.AlertDispatcher;
+import dev.botops.channels.DeliveryFixture;
 import dev.botops.channels.WebhookChannel;
 import dev.botops.channels.WebhookFormat;
 import dev.botops.channels.WebhookReceiver;
@@ -26,10 +27,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
@@ -42,25 +43,17 @@ class AlertsCommandTest {
     @TempDir
     Path dataDir;
 
-    private final List<AutoCloseable> closeables = new ArrayList<>();
+    @RegisterExtension
+    final DeliveryFixture fixture = new DeliveryFixture();
     private TestDatabase testDb;
     private AdminSql sql;
     private WebhookReceiver receiver;
 
     @BeforeEach
-    void setUp(TestDatabase testDb) throws IOException {
-        this.testDb = testDb;
-        this.sql = new AdminSql(testDb.admin());
-        sql.execute("DELETE FROM alerts", "DELETE FROM alert_silences");
-        receiver = new WebhookReceiver();
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        for (int i = closeables.size() - 1; i >= 0; i--) {
-            closeables.get(i).close();
-        }
-        receiver.close();
+    void setUp() {
+        testDb = fixture.database();
+        sql = fixture.sql();
+        receiver = fixture.receiver();
     }
 
     private record Run(int exitCode, String out, String err) {
@@ -80,8 +73,7 @@ class AlertsCommandTest {
     }
 
     private <T extends AutoCloseable> T own(T closeable) {
-        closeables.add(closeable);
-        return closeable;
+        return fixture.own(closeable);
     }
 
     /** An instance's alert service, and its delivery to one generic webhook of the receiver. */

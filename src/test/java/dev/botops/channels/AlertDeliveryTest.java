@@ -17,16 +17,14 @@ import dev.botops.monitor.MutableClock;
 import dev.botops.monitor.Severity;
 import dev.botops.testing.PostgresExtension;
 import dev.botops.testing.TestDatabase;
-import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Two instances on one database, each with the same three webhook channels (generic, Slack, Discord) pointing at
@@ -43,26 +41,18 @@ class AlertDeliveryTest {
     private static final Duration REMINDER = Duration.ofHours(1);
     private static final Duration WAIT = Duration.ofSeconds(30);
 
+    @RegisterExtension
+    final DeliveryFixture fixture = new DeliveryFixture();
     private final MutableClock clock = new MutableClock(Instant.now());
-    private final List<AutoCloseable> closeables = new ArrayList<>();
     private TestDatabase testDb;
     private AdminSql sql;
     private WebhookReceiver receiver;
 
     @BeforeEach
-    void setUp(TestDatabase testDb) throws IOException {
-        this.testDb = testDb;
-        this.sql = new AdminSql(testDb.admin());
-        sql.execute("DELETE FROM alerts", "DELETE FROM alert_silences");
-        receiver = new WebhookReceiver();
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        for (int i = closeables.size() - 1; i >= 0; i--) {
-            closeables.get(i).close();
-        }
-        receiver.close();
+    void setUp() {
+        testDb = fixture.database();
+        sql = fixture.sql();
+        receiver = fixture.receiver();
     }
 
     /** One app instance: its own pool, alert service, monitor (quota from {@code quota}) and dispatcher. */
@@ -100,8 +90,7 @@ class AlertDeliveryTest {
     }
 
     private <T extends AutoCloseable> T own(T closeable) {
-        closeables.add(closeable);
-        return closeable;
+        return fixture.own(closeable);
     }
 
     private long storageAlertId() {
