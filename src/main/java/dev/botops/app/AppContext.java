@@ -24,6 +24,7 @@ import dev.botops.http.HealthEndpoint;
 import dev.botops.http.HealthSources;
 import dev.botops.http.HttpServerTuning;
 import dev.botops.maintenance.MaintenanceService;
+import dev.botops.monitor.ActivityHistory;
 import dev.botops.monitor.AlertListener;
 import dev.botops.monitor.AlertRules;
 import dev.botops.monitor.AlertService;
@@ -33,6 +34,8 @@ import dev.botops.monitor.HealthCheck;
 import dev.botops.monitor.MetricHistory;
 import dev.botops.monitor.MonitorService;
 import dev.botops.monitor.Severity;
+import dev.botops.monitor.UnusualActivityMonitor;
+import dev.botops.monitor.UnusualActivityRules;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -67,8 +70,9 @@ public final class AppContext implements AutoCloseable {
     private MetricHistory metricHistory;
     private AlertRules alertRules;
     private MonitorService monitor;
+    private UnusualActivityMonitor unusualActivity;
     private BotApiEmulator sandbox;
-    private BotService bot;
+    private volatile BotService bot;
     private MaintenanceService maintenance;
     private volatile HealthEndpoint http;
     private DemoData demoData;
@@ -130,6 +134,8 @@ public final class AppContext implements AutoCloseable {
         metricHistory = new MetricHistory(database, settings);
         alertRules = new AlertRules(settings);
         monitor = register(new MonitorService(settings, databaseMonitor, metricHistory, alertRules, alerts, clock));
+        unusualActivity = register(new UnusualActivityMonitor(new ActivityHistory(database, settings), new UnusualActivityRules(settings),
+                alerts, this::botCounters, settings.instanceName(), settings.duration(ConfigKey.ALERT_UNUSUAL_EVERY), clock));
         // Quota, connection cap and thresholds changed in the settings screen apply at once (acceptance: shrink
         // the quota and the storage alert appears). The status command's one-shot rules keep the start values.
         liveSettings.addListener(monitor::reconfigure);
@@ -143,8 +149,8 @@ public final class AppContext implements AutoCloseable {
 
     /**
      * Starts the background services of the dashboard and {@code serve} modes (one-shot commands such as
-     * {@code status} and {@code maintenance} never call this): the monitor, alert delivery to the configured
-     * channels, the bot when {@code bot.enabled},
+     * {@code status} and {@code maintenance} never call this): the monitor, the unusual-activity check when
+     * {@code alerts.unusual.enabled}, alert delivery to the configured channels, the bot when {@code bot.enabled},
      * the maintenance schedule when {@code maintenance.scheduler-enabled}, and last the health endpoint when
      * {@code http.enabled} (so it closes first). With the bot enabled, the
      * schedule runs only on the instance that holds the bot lease, so several instances on one database run
@@ -152,6 +158,9 @@ public final class AppContext implements AutoCloseable {
      */
     public void startBackgroundServices() {
         monitor.start();
+        if (settings.flag(ConfigKey.ALERT_UNUSUAL_ENABLED)) {
+            unusualActivity.start();
+        }
         alertDispatcher.start();
         boolean scheduled = settings.flag(ConfigKey.MAINTENANCE_SCHEDULER_ENABLED);
         if (settings.flag(ConfigKey.BOT_ENABLED)) {
@@ -244,6 +253,13 @@ public final class AppContext implements AutoCloseable {
         register(() -> this.alerts.removeListener(adminAlerts));
         bot.start();
         return bot;
+    }
+
+    /** The bot's counters for the unusual-activity rules, while a bot runs in this process. */
+    private Optional<ActivityHistory.BotCounters> botCounters() {
+        BotService running = bot;
+        return running == null ? Optional.empty()
+                : Optional.of(new ActivityHistory.BotCounters(running.status().updates(), running.status().errors()));
     }
 
     /** The bot, once {@link #startBot} ran. */
