@@ -1,7 +1,5 @@
 package dev.botops.bot;
 
-import dev.botops.bot.lease.InstanceLease;
-import dev.botops.bot.lease.LeaseHolder;
 import dev.botops.bot.lease.LeaseKeeper;
 import dev.botops.bot.lease.LeaseListener;
 import dev.botops.bot.telegram.TelegramGateway;
@@ -10,6 +8,8 @@ import dev.botops.bot.trading.TradingCommands;
 import dev.botops.bot.trading.UpdateProcessor;
 import dev.botops.concurrent.Threads;
 import dev.botops.db.Database;
+import dev.botops.lease.InstanceLease;
+import dev.botops.lease.LeaseHolder;
 import dev.botops.monitor.AlertListener;
 import dev.botops.monitor.AlertSink;
 import java.net.InetAddress;

@@ -1,6 +1,6 @@
 package dev.botops.bot;
 
-import dev.botops.bot.lease.LeaseHolder;
+import dev.botops.lease.LeaseHolder;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
