@@ -36,7 +36,8 @@ import org.slf4j.LoggerFactory;
  * (a row per delivery, unique), claims due rows with an expiry, sends, and marks them sent. A failed attempt is
  * retried with backoff (or after the receiver's {@code Retry-After}) until {@code alerts.delivery.give-up-after},
  * then recorded as failed and raised as the {@code alert-delivery:<channel>} alert. An instance that stops
- * mid-send leaves its claim to expire, and another instance sends the message.
+ * mid-send leaves its claim to expire, and another instance sends the message. While the database cannot be
+ * reached, the alerts raised meanwhile go out from memory ({@link OfflineDeliveries}).
  */
 public final class AlertDispatcher implements AlertListener, AutoCloseable {
     /** The rule raised when a channel gives up on a delivery: {@code alert-delivery:<channel>}. */
@@ -82,6 +83,7 @@ public final class AlertDispatcher implements AlertListener, AutoCloseable {
     private final Clock clock;
     private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(Threads.daemon("alerts-delivery"));
     private final AtomicBoolean wakeQueued = new AtomicBoolean();
+    private final OfflineDeliveries offline = new OfflineDeliveries();
     /** Only the delivery thread reads and writes it: a failing database is logged once per outage. */
     private boolean databaseFailing;
     private volatile boolean started;
@@ -178,15 +180,27 @@ public final class AlertDispatcher implements AlertListener, AutoCloseable {
             return sent;
         } catch (DatabaseException e) {
             databaseFails(e);
+            offline.deliver(alerts, channels, instance, now);
             return 0;
         }
     }
 
+    /**
+     * Records what went out from memory during an outage, reads the state (one attempt: an outage is handled
+     * by delivering from memory, not by waiting here), and records what is due.
+     */
     private void plan(Instant now) {
-        DeliveryOutbox.State state = database.withConnection(WORK, c -> DeliveryOutbox.read(c, now));
+        DeliveryOutbox.State state = database.once(WORK, c -> {
+            if (!offline.isEmpty()) {
+                offline.record(c, instance, now, policy.giveUpAfter());
+            }
+            return DeliveryOutbox.read(c, now);
+        });
         List<DeliveryPlanner.Channel> planned = channels.all().stream()
                 .map(ch -> new DeliveryPlanner.Channel(ch.name(), ch.minSeverity())).toList();
-        List<Planned> due = DeliveryPlanner.plan(state.alerts(), state.recorded(), state.silences(), planned, policy.reminderEvery(), now);
+        // An alert sent from memory whose row appeared after the record step above waits one run for it.
+        List<Alert> plannable = state.alerts().stream().filter(a -> !offline.covers(a)).toList();
+        List<Planned> due = DeliveryPlanner.plan(plannable, state.recorded(), state.silences(), planned, policy.reminderEvery(), now);
         if (!due.isEmpty()) {
             int added = database.inTransaction(WORK, c -> DeliveryOutbox.record(c, due, now, policy.giveUpAfter()));
             log.debug("Planned {} alert deliveries ({} new)", due.size(), added);
