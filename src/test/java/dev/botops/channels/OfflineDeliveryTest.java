@@ -1,26 +1,17 @@
 package dev.botops.channels;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
-import dev.botops.config.Settings;
-import dev.botops.config.SettingsLoader;
-import dev.botops.db.ConnectionTarget;
 import dev.botops.db.Database;
-import dev.botops.db.Migrations;
-import dev.botops.db.Work;
 import dev.botops.monitor.AdminSql;
 import dev.botops.monitor.AlertService;
 import dev.botops.monitor.Severity;
-import dev.botops.testing.Ports;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import dev.botops.testing.StoppablePostgres;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -38,8 +29,7 @@ class OfflineDeliveryTest {
     @TempDir
     Path dataDir;
 
-    private int port;
-    private EmbeddedPostgres server;
+    private StoppablePostgres server;
     private Database db;
     private AlertService alerts;
     private AlertDispatcher dispatcher;
@@ -47,13 +37,8 @@ class OfflineDeliveryTest {
 
     @BeforeEach
     void start() throws IOException {
-        port = Ports.closed();
-        server = startServer();
-        Settings settings = SettingsLoader.fromProperties(Map.of("database.connect-timeout", "1s",
-                "app.data-dir", Files.createDirectories(dataDir.resolve("app")).toString()));
-        db = new Database(settings, new ConnectionTarget("jdbc:postgresql://127.0.0.1:" + port + "/postgres", "postgres", "",
-                "offline test server", false));
-        Migrations.migrate(db);
+        server = StoppablePostgres.start(dataDir);
+        db = server.connect();
         alerts = new AlertService(db, Clock.systemUTC());
         alerts.load();
         receiver = new WebhookReceiver();
@@ -64,19 +49,13 @@ class OfflineDeliveryTest {
                 Clock.systemUTC());
     }
 
-    private EmbeddedPostgres startServer() throws IOException {
-        return EmbeddedPostgres.builder().setDataDirectory(dataDir.resolve("pg")).setCleanDataDirectory(false).setPort(port).start();
-    }
-
     @AfterEach
     void stop() throws IOException {
         dispatcher.close();
         alerts.close();
         db.close();
         receiver.close();
-        if (server != null) {
-            server.close();
-        }
+        server.close();
     }
 
     private List<String> events() {
@@ -86,8 +65,7 @@ class OfflineDeliveryTest {
 
     @Test
     void alertsRaisedWhileTheDatabaseIsDownGoOutFromMemoryAndAreRecordedOnceItIsBack() throws IOException {
-        server.close();
-        server = null;
+        server.stop();
         alerts.raise("database-unreachable", Severity.CRITICAL, "The database cannot be reached", "Check the server");
         alerts.raise("bot-conflict", Severity.CRITICAL, "Another poller uses this bot token", "Stop the other copy");
 
@@ -99,15 +77,15 @@ class OfflineDeliveryTest {
         assertThat(events()).containsExactlyInAnyOrder("database-unreachable start", "bot-conflict start",
                 "database-unreachable resolution");
 
-        server = startServer();
-        await().atMost(WAIT).ignoreExceptions().until(() -> db.once(Work.CLI, c -> c.isValid(1)));
+        server.start();
+        StoppablePostgres.awaitReconnect(db);
         alerts.sync();
         assertThat(alerts.flush(WAIT)).isTrue();
         dispatcher.runOnce();
         dispatcher.runOnce();
 
         assertThat(events()).hasSize(3);
-        AdminSql sql = new AdminSql(server.getPostgresDatabase());
+        AdminSql sql = new AdminSql(server.admin());
         assertThat(sql.queryLong("SELECT count(*) FROM alert_deliveries WHERE state = 'SENT' AND sent_by = 'instance-a'")).isEqualTo(3);
         assertThat(sql.queryLong("SELECT count(*) FROM alert_deliveries d JOIN alerts a USING (alert_id)"
                 + " WHERE a.rule_id = 'bot-conflict' AND d.event = 'start' AND a.resolved_at IS NULL")).isEqualTo(1);
