@@ -213,6 +213,10 @@ public final class AlertDispatcher implements AlertListener, AutoCloseable {
         if (channel.isEmpty()) {
             return false;
         }
+        if (!database.inTransaction(WORK, c -> DeliveryOutbox.renew(c, delivery.deliveryId(), instance, policy.claimFor()))) {
+            log.info("Alert {} {} to {}: another instance took it over", delivery.alert().ruleId(), delivery.event(), delivery.channel());
+            return false;
+        }
         Notification notification = new Notification(delivery.kind(), delivery.key(), delivery.alert(), delivery.reminder(),
                 instance, now());
         SendResult result = channel.get().send(notification);

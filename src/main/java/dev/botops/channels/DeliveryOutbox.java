@@ -153,6 +153,20 @@ final class DeliveryOutbox {
         return claimed;
     }
 
+    /**
+     * Renews a claim just before its attempt (a batch's later messages would otherwise outlive their claim while
+     * earlier ones wait for slow receivers); false when it was lost to another instance meanwhile.
+     */
+    static boolean renew(Connection c, long deliveryId, String instance, Duration claimFor) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE alert_deliveries SET claimed_until = now() + make_interval(secs => ?)"
+                + " WHERE delivery_id = ? AND claimed_by = ? AND state = 'PENDING'")) {
+            ps.setDouble(1, claimFor.toMillis() / 1000.0);
+            ps.setLong(2, deliveryId);
+            ps.setString(3, instance);
+            return ps.executeUpdate() == 1;
+        }
+    }
+
     /** Marks a claimed delivery sent; false when the claim was lost (it expired and another instance took it). */
     static boolean sent(Connection c, long deliveryId, String instance, Instant now) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("UPDATE alert_deliveries SET state = 'SENT', done_at = ?, sent_by = ?,"
