@@ -2,6 +2,7 @@ package dev.botops.app;
 
 import dev.botops.app.demo.DemoData;
 import dev.botops.app.demo.DemoTraffic;
+import dev.botops.bot.AlertAdminCommands;
 import dev.botops.bot.BotConfig;
 import dev.botops.bot.BotService;
 import dev.botops.bot.Sandbox;
@@ -246,10 +247,12 @@ public final class AppContext implements AutoCloseable {
         } else {
             config = BotConfig.from(settings, new BotToken(tokenText), settings.string(ConfigKey.BOT_API_URL));
         }
-        bot = register(new BotService(config, database, alerts));
+        // The admin chats' /alerts, /ack, /silence act on this process's alert service (AppContext's, not the sink given).
+        bot = register(new BotService(config, database, alerts, new AlertAdminCommands(this.alerts, clock)));
         // Admin chats hear about every alert the app raises; the listener goes before the bot stops.
         AlertListener adminAlerts = bot.adminAlerts();
         this.alerts.addListener(adminAlerts);
+        adminAlerts.silencesChanged(this.alerts.silences());
         register(() -> this.alerts.removeListener(adminAlerts));
         bot.start();
         return bot;
