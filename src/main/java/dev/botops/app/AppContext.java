@@ -2,12 +2,15 @@ package dev.botops.app;
 
 import dev.botops.app.demo.DemoData;
 import dev.botops.app.demo.DemoService;
+import dev.botops.bot.AlertAdminCommands;
 import dev.botops.bot.BotConfig;
 import dev.botops.bot.BotService;
 import dev.botops.bot.Sandbox;
 import dev.botops.bot.emulator.BotApiEmulator;
 import dev.botops.bot.lease.LeaseListener;
 import dev.botops.bot.telegram.BotToken;
+import dev.botops.channels.AlertChannels;
+import dev.botops.channels.AlertDispatcher;
 import dev.botops.config.ConfigKey;
 import dev.botops.config.LiveSettings;
 import dev.botops.config.Settings;
@@ -22,6 +25,7 @@ import dev.botops.http.HealthSources;
 import dev.botops.http.HttpServerTuning;
 import dev.botops.lease.LeaseHolder;
 import dev.botops.maintenance.MaintenanceService;
+import dev.botops.monitor.ActivityHistory;
 import dev.botops.monitor.AlertListener;
 import dev.botops.monitor.AlertRules;
 import dev.botops.monitor.AlertService;
@@ -31,6 +35,8 @@ import dev.botops.monitor.HealthCheck;
 import dev.botops.monitor.MetricHistory;
 import dev.botops.monitor.MonitorService;
 import dev.botops.monitor.Severity;
+import dev.botops.monitor.UnusualActivityMonitor;
+import dev.botops.monitor.UnusualActivityRules;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -59,12 +65,14 @@ public final class AppContext implements AutoCloseable {
     private Database database;
     private String schemaVersion;
     private AlertService alerts;
+    private AlertDispatcher alertDispatcher;
     private DatabaseMonitor databaseMonitor;
     private MetricHistory metricHistory;
     private AlertRules alertRules;
     private MonitorService monitor;
+    private UnusualActivityMonitor unusualActivity;
     private BotApiEmulator sandbox;
-    private BotService bot;
+    private volatile BotService bot;
     private MaintenanceService maintenance;
     private volatile HealthEndpoint http;
     private DemoService demo;
@@ -117,10 +125,16 @@ public final class AppContext implements AutoCloseable {
     private void buildMonitoring() {
         alerts = register(new AlertService(database, clock));
         alerts.load();
+        // Channels are checked at every start (a bad webhook setting is a configuration error, exit 2); delivery
+        // itself starts with the background services. Closed before the alert service it listens to.
+        alertDispatcher = register(new AlertDispatcher(database, alerts, AlertChannels.from(settings), settings.instanceName(),
+                AlertDispatcher.Policy.from(settings), clock));
         databaseMonitor = new DatabaseMonitor(database, settings, clock);
         metricHistory = new MetricHistory(database, settings);
         alertRules = new AlertRules(settings);
         monitor = register(new MonitorService(settings, databaseMonitor, metricHistory, alertRules, alerts, clock));
+        unusualActivity = register(new UnusualActivityMonitor(new ActivityHistory(database, settings), new UnusualActivityRules(settings),
+                alerts, this::botCounters, settings.instanceName(), settings.duration(ConfigKey.ALERT_UNUSUAL_EVERY), clock));
         // Quota, connection cap and thresholds changed in the settings screen apply at once (acceptance: shrink
         // the quota and the storage alert appears). The status command's one-shot rules keep the start values.
         liveSettings.addListener(monitor::reconfigure);
@@ -140,7 +154,8 @@ public final class AppContext implements AutoCloseable {
 
     /**
      * Starts the background services of the dashboard and {@code serve} modes (one-shot commands such as
-     * {@code status} and {@code maintenance} never call this): the monitor, the bot when {@code bot.enabled},
+     * {@code status} and {@code maintenance} never call this): the monitor, the unusual-activity check when
+     * {@code alerts.unusual.enabled}, alert delivery to the configured channels, the bot when {@code bot.enabled},
      * the maintenance schedule when {@code maintenance.scheduler-enabled}, and last the health endpoint when
      * {@code http.enabled} (so it closes first). With the bot enabled, the
      * schedule runs only on the instance that holds the bot lease, so several instances on one database run
@@ -148,6 +163,10 @@ public final class AppContext implements AutoCloseable {
      */
     public void startBackgroundServices() {
         monitor.start();
+        if (settings.flag(ConfigKey.ALERT_UNUSUAL_ENABLED)) {
+            unusualActivity.start();
+        }
+        alertDispatcher.start();
         boolean scheduled = settings.flag(ConfigKey.MAINTENANCE_SCHEDULER_ENABLED);
         if (settings.flag(ConfigKey.BOT_ENABLED)) {
             BotService started = startBot(alerts);
@@ -229,13 +248,22 @@ public final class AppContext implements AutoCloseable {
         } else {
             config = BotConfig.from(settings, new BotToken(tokenText), settings.string(ConfigKey.BOT_API_URL));
         }
-        bot = register(new BotService(config, database, alerts));
+        // The admin chats' /alerts, /ack, /silence act on this process's alert service (AppContext's, not the sink given).
+        bot = register(new BotService(config, database, alerts, new AlertAdminCommands(this.alerts, clock)));
         // Admin chats hear about every alert the app raises; the listener goes before the bot stops.
         AlertListener adminAlerts = bot.adminAlerts();
         this.alerts.addListener(adminAlerts);
+        adminAlerts.silencesChanged(this.alerts.silences());
         register(() -> this.alerts.removeListener(adminAlerts));
         bot.start();
         return bot;
+    }
+
+    /** The bot's counters for the unusual-activity rules, while a bot runs in this process. */
+    private Optional<ActivityHistory.BotCounters> botCounters() {
+        BotService running = bot;
+        return running == null ? Optional.empty()
+                : Optional.of(new ActivityHistory.BotCounters(running.status().updates(), running.status().errors()));
     }
 
     /** The bot, once {@link #startBot} ran. */
@@ -283,6 +311,11 @@ public final class AppContext implements AutoCloseable {
     /** Where every part raises and resolves alerts. */
     public AlertService alerts() {
         return alerts;
+    }
+
+    /** Delivery of alerts to the configured channels (webhooks, e-mail), and their "send a test alert". */
+    public AlertDispatcher alertDispatcher() {
+        return alertDispatcher;
     }
 
     /** The running monitor: cached snapshots, history, forecast. */

@@ -4,8 +4,10 @@ import dev.botops.concurrent.Threads;
 import dev.botops.monitor.Alert;
 import dev.botops.monitor.AlertListener;
 import dev.botops.monitor.Severity;
+import dev.botops.monitor.Silence;
 import dev.failsafe.RateLimiter;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Iterator;
@@ -22,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * Sends alerts to the admin chats on the sender's priority lane: a message when an alert is raised, a
  * "resolved" message when it clears, and a reminder every {@code reminder} while it stays active. Rate
  * limited twice: one message per rule per {@code perRuleInterval} (a flapping rule is coalesced into its
- * latest state, nothing is lost) and {@code perMinute} messages in all. Only the active instance sends.
+ * latest state, nothing is lost) and {@code perMinute} messages in all. Only the active instance sends. An
+ * acknowledged alert gets no more reminders; a silenced rule's messages wait until the silence ends.
  */
 public final class AdminAlertNotifier implements AlertListener, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(AdminAlertNotifier.class);
@@ -35,6 +38,7 @@ public final class AdminAlertNotifier implements AlertListener, AutoCloseable {
     private final Map<String, RuleState> rules = new LinkedHashMap<>();
     private final ScheduledExecutorService scheduler;
     private volatile boolean active;
+    private volatile List<Silence> silences = List.of();
 
     public AdminAlertNotifier(OutgoingSender sender, List<Long> adminChats, BotConfig.AlertPolicy policy) {
         this.sender = sender;
@@ -60,6 +64,8 @@ public final class AdminAlertNotifier implements AlertListener, AutoCloseable {
         Kind sentKind;
         long sentAtNanos;
         long remindedAtNanos;
+        /** Someone said "seen, working on it": no more reminders for this episode. */
+        boolean acknowledged;
     }
 
     @Override
@@ -72,6 +78,28 @@ public final class AdminAlertNotifier implements AlertListener, AutoCloseable {
         record(alert, Kind.RESOLVED);
     }
 
+    @Override
+    public void acknowledged(Alert alert) {
+        synchronized (rules) {
+            RuleState state = rules.get(alert.ruleId());
+            if (state != null) {
+                state.acknowledged = true;
+            }
+        }
+    }
+
+    /** Messages of a silenced rule wait until the silence ends (reminders due meanwhile become one). */
+    @Override
+    public void silencesChanged(List<Silence> inForce) {
+        silences = List.copyOf(inForce);
+        scheduler.execute(this::flushSafely);
+    }
+
+    private boolean silenced(String ruleId) {
+        Instant now = Instant.now();
+        return silences.stream().anyMatch(s -> s.covers(ruleId, now));
+    }
+
     private void record(Alert alert, Kind kind) {
         if (!active || adminChats.isEmpty()) {
             return;
@@ -80,6 +108,7 @@ public final class AdminAlertNotifier implements AlertListener, AutoCloseable {
             RuleState state = rules.computeIfAbsent(alert.ruleId(), id -> new RuleState());
             state.pendingAlert = alert;
             state.pendingKind = kind;
+            state.acknowledged |= alert.acknowledged();
         }
         scheduler.execute(this::flushSafely);
     }
@@ -97,9 +126,13 @@ public final class AdminAlertNotifier implements AlertListener, AutoCloseable {
         synchronized (rules) {
             for (Iterator<RuleState> it = rules.values().iterator(); it.hasNext(); ) {
                 RuleState state = it.next();
+                String rule = (state.pendingAlert != null ? state.pendingAlert : state.sentAlert).ruleId();
+                if (silenced(rule)) {
+                    continue;
+                }
                 if (state.pendingKind != null) {
                     sendPending(state, now);
-                } else if (state.sentKind == Kind.RAISED && now - state.remindedAtNanos >= policy.reminder().toNanos()
+                } else if (state.sentKind == Kind.RAISED && !state.acknowledged && now - state.remindedAtNanos >= policy.reminder().toNanos()
                         && budget.tryAcquirePermit()) {
                     state.remindedAtNanos = now;
                     send("⏰ Still active since " + TIME.format(state.sentAlert.firstSeen()) + ": " + headline(state.sentAlert));

@@ -3,6 +3,7 @@ package dev.botops.bot;
 import dev.botops.bot.lease.LeaseKeeper;
 import dev.botops.bot.lease.LeaseListener;
 import dev.botops.bot.telegram.TelegramGateway;
+import dev.botops.bot.trading.AdminCommands;
 import dev.botops.bot.trading.MarketSimulator;
 import dev.botops.bot.trading.TradingCommands;
 import dev.botops.bot.trading.UpdateProcessor;
@@ -69,12 +70,18 @@ public final class BotService implements AutoCloseable {
     private boolean closed;
 
     public BotService(BotConfig config, Database db, AlertSink alerts) {
+        this(config, db, alerts, AdminCommands.NONE);
+    }
+
+    /** With commands for the admin chats ({@code bot.admin-chats}), such as the alert commands. */
+    public BotService(BotConfig config, Database db, AlertSink alerts, AdminCommands adminCommands) {
         this.config = config;
         this.gateway = new TelegramGateway(config.token(), config.apiUrl(), config.pollTimeout());
         this.sender = new OutgoingSender(gateway, config.sendLimits(), counters);
         this.board = new StatusBoard(counters, config.token().sandbox(), sender::queued);
         this.market = new MarketSimulator(db, config.marketSeed(), config.marketTick());
-        UpdateProcessor processor = new UpdateProcessor(db, new TradingCommands(market, config.startingBalance(), board::knownUsername));
+        UpdateProcessor processor = new UpdateProcessor(db, new TradingCommands(market, config.startingBalance(), board::knownUsername),
+                adminCommands, config.adminChats());
         this.offsets = new BotOffsets(db, "bot:" + config.token().id());
         this.messageLog = new MessageLog(db);
         this.adminAlerts = new AdminAlertNotifier(sender, config.adminChats(), config.alerts());

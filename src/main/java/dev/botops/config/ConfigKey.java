@@ -81,6 +81,48 @@ public enum ConfigKey {
     ALERT_XID_AGE("alerts.xid-age", null, "1000000000", "Transaction-ID age (wraparound distance) that raises a critical alert.",
             ValueType.integer(1_000_000, 2_000_000_000), Secrecy.PLAIN),
 
+    ALERT_UNUSUAL_ENABLED("alerts.unusual.enabled", null, "true",
+            "Raise alerts on unusual activity (growth, silence, errors, newcomers), learned from the stored history.",
+            ValueType.bool(), Secrecy.PLAIN),
+    ALERT_UNUSUAL_EVERY("alerts.unusual.every", null, "5m", "How often the unusual-activity rules look at the history.",
+            ValueType.duration(Duration.ofSeconds(10), Duration.ofHours(1)), Secrecy.PLAIN),
+    ALERT_UNUSUAL_GROWTH_FACTOR("alerts.unusual.growth-factor", null, "5",
+            "Growth in the last hour, as a multiple of the median hourly growth of the last 7 days, that is unusual.",
+            ValueType.integer(2, 1000), Secrecy.PLAIN),
+    ALERT_UNUSUAL_GROWTH_FLOOR("alerts.unusual.growth-floor", null, "64MB", "Growth in an hour below this is never unusual.",
+            ValueType.size(1024 * 1024, 1L << 40), Secrecy.PLAIN),
+    ALERT_UNUSUAL_SILENCE_AFTER("alerts.unusual.silence-after", null, "30m",
+            "Shortest time without bot updates that can be unusual (when the last 4 weeks had updates at that time).",
+            ValueType.duration(Duration.ofMinutes(5), Duration.ofDays(2)), Secrecy.PLAIN),
+    ALERT_UNUSUAL_ERROR_FACTOR("alerts.unusual.error-factor", null, "10",
+            "Errors in 15 minutes, as a multiple of the 7-day norm, that are unusual (bot errors, rolled-back transactions).",
+            ValueType.integer(2, 1000), Secrecy.PLAIN),
+    ALERT_UNUSUAL_ERROR_FLOOR("alerts.unusual.error-floor", null, "20", "Fewer errors than this in 15 minutes are never unusual.",
+            ValueType.integer(1, 1_000_000), Secrecy.PLAIN),
+    ALERT_UNUSUAL_NEWCOMERS_FLOOR("alerts.unusual.newcomers-floor", null, "5",
+            "Other applications' connections must exceed their usual peak by at least this many (and double it) to be unusual.",
+            ValueType.integer(1, 10_000), Secrecy.PLAIN),
+
+    // --- alert channels (webhooks are named: alerts.webhook.<name>.url|format|min-severity) ----------
+    ALERT_DELIVERY_TIMEOUT("alerts.delivery.timeout", null, "10s", "How long one delivery attempt (a webhook call, an e-mail) may take.",
+            ValueType.duration(Duration.ofSeconds(1), Duration.ofMinutes(2)), Secrecy.PLAIN),
+    ALERT_DELIVERY_GIVE_UP("alerts.delivery.give-up-after", null, "1h",
+            "A delivery that keeps failing (5xx, timeouts, 429) is retried with backoff for this long, then recorded as failed.",
+            ValueType.duration(Duration.ofMinutes(1), Duration.ofDays(7)), Secrecy.PLAIN),
+    ALERT_EMAIL_HOST("alerts.email.host", null, "", "SMTP server for alert e-mails. Empty: no e-mail channel.",
+            ValueType.string(), Secrecy.PLAIN),
+    ALERT_EMAIL_PORT("alerts.email.port", null, "587", "SMTP port (587 for STARTTLS, 465 for TLS).",
+            ValueType.integer(1, 65535), Secrecy.PLAIN),
+    ALERT_EMAIL_SECURITY("alerts.email.security", null, "starttls",
+            "starttls (upgrade, required), tls (TLS from the first byte) or none (loopback or trusted networks only).",
+            ValueType.choice(MailSecurity.class), Secrecy.PLAIN),
+    ALERT_EMAIL_USER("alerts.email.user", null, "", "SMTP user. Empty: no login.", ValueType.string(), Secrecy.PLAIN),
+    ALERT_EMAIL_PASSWORD("alerts.email.password", null, "", "SMTP password.", ValueType.string(), Secrecy.SECRET),
+    ALERT_EMAIL_FROM("alerts.email.from", null, "", "Sender address of alert e-mails. Empty: the SMTP user.", ValueType.string(), Secrecy.PLAIN),
+    ALERT_EMAIL_TO("alerts.email.to", null, "", "Comma-separated recipients of alert e-mails.", ValueType.string(), Secrecy.PLAIN),
+    ALERT_EMAIL_MIN_SEVERITY("alerts.email.min-severity", null, "warning", "Least severe alert that is e-mailed.",
+            ValueType.choice(AlertLevel.class), Secrecy.PLAIN),
+
     // --- maintenance ----------------------------------------------------------------------------
     MAINTENANCE_DAILY_AT("maintenance.daily-at", null, "03:00", "Local time of the daily full maintenance.", ValueType.timeOfDay(), Secrecy.PLAIN),
     MAINTENANCE_HEALTH_EVERY("maintenance.health-every", null, "6h", "Cadence of the scheduled health check.",
@@ -222,4 +264,10 @@ public enum ConfigKey {
 
     /** Dashboard theme. */
     public enum Theme { LIGHT, DARK }
+
+    /** How the SMTP connection is protected. */
+    public enum MailSecurity { STARTTLS, TLS, NONE }
+
+    /** An alert severity as a setting (a channel's minimum); the same names as the monitor's severities. */
+    public enum AlertLevel { INFO, WARNING, CRITICAL }
 }

@@ -9,6 +9,9 @@ public final class Secrets {
     private static final Pattern URL_USERINFO = Pattern.compile("(://[^:/@\\s]*:)[^@\\s]*@");
     private static final Pattern PASSWORD_PARAM = Pattern.compile("(?i)(password=)[^&\\s]*");
     private static final Pattern BOT_TOKEN = Pattern.compile("\\b\\d{5,12}:[A-Za-z0-9_-]{30,}");
+    /** Incoming-webhook URLs (Slack, Discord, Mattermost, generic {@code /hooks/…}): the path is the token. */
+    private static final Pattern WEBHOOK_URL = Pattern.compile(
+            "(?i)(https?://[^/\\s\"'<>]+)/(?:services|api/webhooks|hooks?|webhooks?)/[^\\s\"'<>]+");
 
     private Secrets() {
     }
@@ -24,6 +27,23 @@ public final class Secrets {
         if (text == null) {
             return null;
         }
-        return BOT_TOKEN.matcher(maskUrl(text)).replaceAll(MASK);
+        String masked = WEBHOOK_URL.matcher(maskUrl(text)).replaceAll("$1/" + MASK);
+        return BOT_TOKEN.matcher(masked).replaceAll(MASK);
+    }
+
+    /**
+     * A webhook URL as it may be shown: scheme, host and port only ({@code https://hooks.slack.com/****}); the
+     * path and query, which carry the token, never appear.
+     */
+    public static String maskWebhookUrl(String url) {
+        try {
+            java.net.URI uri = new java.net.URI(url.trim());
+            if (uri.getScheme() != null && uri.getHost() != null) {
+                return uri.getScheme() + "://" + uri.getHost() + (uri.getPort() > 0 ? ":" + uri.getPort() : "") + "/" + MASK;
+            }
+        } catch (java.net.URISyntaxException e) {
+            // not a URL: nothing of it is shown
+        }
+        return MASK;
     }
 }

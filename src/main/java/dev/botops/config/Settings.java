@@ -18,7 +18,7 @@ import java.util.TreeMap;
  */
 public final class Settings {
     /** Property prefixes whose keys are data (e.g. retention policies) rather than fixed keys. */
-    public static final List<String> DYNAMIC_PREFIXES = List.of("retention.");
+    public static final List<String> DYNAMIC_PREFIXES = List.of("retention.", WebhookKeys.PREFIX);
 
     private final Map<ConfigKey, Object> values;
     private final Map<ConfigKey, String> raw;
@@ -205,7 +205,7 @@ public final class Settings {
         for (ConfigKey key : ConfigKey.values()) {
             lines.add(key.property() + " = " + key.mask(raw.get(key)) + "  (" + sources.get(key) + ")");
         }
-        dynamic.forEach((k, v) -> lines.add(k + " = " + v + "  (dynamic)"));
+        dynamic.forEach((k, v) -> lines.add(k + " = " + WebhookKeys.mask(k, v) + "  (dynamic)"));
         return lines;
     }
 

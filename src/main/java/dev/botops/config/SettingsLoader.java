@@ -63,6 +63,8 @@ public final class SettingsLoader {
             }
         }
 
+        dynamic.putAll(WebhookKeys.fromEnvironment(env));
+
         commandLine.forEach((property, value) -> put(raw, sources, dynamic, property, value, "command line"));
         return new Settings(raw, sources, dynamic, file, env);
     }

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.botops.bot.BotService;
 import dev.botops.bot.BotState;
 import dev.botops.bot.emulator.BotApiEmulator;
+import dev.botops.channels.WebhookReceiver;
 import dev.botops.monitor.Severity;
 import dev.botops.testing.PostgresExtension;
 import dev.botops.testing.TestDatabase;
@@ -41,6 +42,22 @@ class AppContextAlertsTest {
 
             await().atMost(Duration.ofSeconds(10)).until(() -> context.monitor().latest().isPresent());
             assertThat(context.monitor().latest().get().reachable()).isTrue();
+        }
+    }
+
+    @Test
+    void alertRaisedInTheAppReachesAConfiguredWebhookOnce(TestDatabase testDb) throws Exception {
+        try (WebhookReceiver receiver = new WebhookReceiver();
+             AppContext context = AppContext.start(testDb.settings(Map.of("bot.enabled", "false", "http.enabled", "false",
+                     "alerts.webhook.ops.url", receiver.url("/hooks/ops").toString(), "alerts.webhook.ops.format", "slack")))) {
+            context.startBackgroundServices();
+
+            context.alerts().raise("webhook-check", Severity.WARNING, "Something to look at", "Look at it");
+
+            await().atMost(Duration.ofSeconds(30)).until(() -> !receiver.deliveredAt("/hooks/ops").isEmpty());
+            assertThat(receiver.receivedAt("/hooks/ops").get(0).body()).contains("Something to look at");
+            context.alerts().resolve("webhook-check");
+            assertThat(context.alertDispatcher().channels().names()).containsExactly("ops");
         }
     }
 }

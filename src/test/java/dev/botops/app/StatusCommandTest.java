@@ -91,8 +91,7 @@ class StatusCommandTest {
 
     @Test
     void warningRaisedByAnotherPartExitsOne() {
-        try (Database db = testDb.newDatabase()) {
-            AlertService alerts = new AlertService(db, Clock.systemUTC());
+        try (Database db = testDb.newDatabase(); AlertService alerts = new AlertService(db, Clock.systemUTC())) {
             alerts.raise("maintenance-failed", Severity.WARNING, "Last night's cleanup failed", "Run botops maintenance");
         }
 

@@ -6,8 +6,11 @@ import static org.awaitility.Awaitility.await;
 import dev.botops.bot.emulator.Fault;
 import dev.botops.bot.emulator.SentMessage;
 import dev.botops.bot.emulator.UserMessage;
+import dev.botops.monitor.Alert;
 import dev.botops.monitor.Severity;
+import dev.botops.monitor.Silence;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -60,6 +63,35 @@ class AdminAlertsTest {
         await().until(() -> adminTexts(ADMIN_1).size() == 3);
         assertThat(adminTexts(ADMIN_1).get(2)).isEqualTo("✅ Resolved: Connections at 85% of the limit.");
         await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(8)).until(() -> adminTexts(ADMIN_1).size() == 3);
+    }
+
+    @Test
+    void anAcknowledgedAlertIsNoLongerReminded() {
+        BotService bot = botWith(new BotConfig.AlertPolicy(Duration.ofSeconds(2), Duration.ofMillis(200), 20));
+        fixture.alerts().raise("connections", Severity.WARNING, "Connections at 85% of the limit.", "");
+        await().until(() -> adminTexts(ADMIN_1).size() == 1);
+
+        Alert raised = fixture.alerts().active("connections");
+        bot.adminAlerts().acknowledged(raised.withAcknowledgement("alice", Instant.now()));
+
+        await().during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(5)).until(() -> adminTexts(ADMIN_1).size() == 1);
+        fixture.alerts().resolve("connections");
+        await().until(() -> adminTexts(ADMIN_1).size() == 2);
+        assertThat(adminTexts(ADMIN_1).get(1)).isEqualTo("✅ Resolved: Connections at 85% of the limit.");
+    }
+
+    @Test
+    void aSilencedRulesMessagesWaitUntilTheSilenceEnds() {
+        BotService bot = botWith(new BotConfig.AlertPolicy(Duration.ofHours(6), Duration.ofMillis(200), 20));
+        Instant until = Instant.now().plusSeconds(8);
+        bot.adminAlerts().silencesChanged(List.of(new Silence("stor*", until, "alice", Instant.now())));
+
+        fixture.alerts().raise("storage", Severity.CRITICAL, "Storage at 96% of the quota.", "");
+
+        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(4)).until(() -> adminTexts(ADMIN_1).isEmpty());
+        await().atMost(Duration.ofSeconds(20)).until(() -> adminTexts(ADMIN_1).size() == 1);
+        assertThat(adminTexts(ADMIN_1).get(0)).startsWith("🔴 CRITICAL: Storage at 96%");
+        assertThat(Instant.now()).isAfterOrEqualTo(until);
     }
 
     @Test

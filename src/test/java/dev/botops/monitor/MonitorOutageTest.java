@@ -135,7 +135,7 @@ class MonitorOutageTest {
         assertThat(monitor.lastReachable()).map(DatabaseSnapshot::reachable).contains(true);
         assertThat(alerts.active()).extracting(Alert::ruleId, Alert::severity)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple(AlertRules.UNREACHABLE, Severity.CRITICAL));
-        assertThat(told).containsExactly("raised " + AlertRules.UNREACHABLE);
+        await().atMost(Duration.ofSeconds(10)).until(() -> told.equals(List.of("raised " + AlertRules.UNREACHABLE)));
 
         server = startServer();
         awaitThePoolReconnects();
@@ -143,6 +143,7 @@ class MonitorOutageTest {
 
         assertThat(back.reachable()).isTrue();
         assertThat(alerts.active()).isEmpty();
+        assertThat(alerts.flush(Duration.ofSeconds(30))).isTrue();
         assertThat(told).containsExactly("raised " + AlertRules.UNREACHABLE, "resolved " + AlertRules.UNREACHABLE);
         assertThat(published).containsExactly(DatabaseSnapshot.State.OK, DatabaseSnapshot.State.UNREACHABLE,
                 DatabaseSnapshot.State.UNREACHABLE, DatabaseSnapshot.State.OK);

@@ -66,6 +66,10 @@ class MonitorServiceTest {
         return alerts;
     }
 
+    private static void settled(AlertService alerts) {
+        assertThat(alerts.flush(Duration.ofSeconds(30))).as("alert writes done").isTrue();
+    }
+
     private long storageAlertRows() {
         return sql.queryLong("SELECT count(*) FROM alerts WHERE rule_id = 'storage'");
     }
@@ -78,6 +82,7 @@ class MonitorServiceTest {
         for (int i = 0; i < 3; i++) {
             monitor.runOnce();
         }
+        settled(alerts);
 
         assertThat(storageAlertRows()).isEqualTo(1);
         assertThat(alerts.active(AlertRules.STORAGE)).map(Alert::severity).contains(Severity.WARNING);
@@ -138,6 +143,7 @@ class MonitorServiceTest {
         monitorAtStoragePercent(83, alerts).runOnce();
 
         monitorAtStoragePercent(78, alerts).runOnce();
+        settled(alerts);
 
         assertThat(alerts.active(AlertRules.STORAGE)).isPresent();
         assertThat(storageAlertRows()).isEqualTo(1);
@@ -149,6 +155,7 @@ class MonitorServiceTest {
         monitorAtStoragePercent(83, alerts).runOnce();
 
         monitorAtStoragePercent(70, alerts).runOnce();
+        settled(alerts);
 
         assertThat(alerts.active(AlertRules.STORAGE)).isEmpty();
         assertThat(sql.queryLong("SELECT count(*) FROM alerts WHERE rule_id = 'storage' AND resolved_at IS NOT NULL")).isEqualTo(1);
@@ -158,6 +165,7 @@ class MonitorServiceTest {
     void restartKeepsTheActiveAlertItsHysteresisAndItsHistory() {
         AlertService before = alerts();
         monitorAtStoragePercent(83, before).runOnce();
+        settled(before);
         Alert raised = before.active(AlertRules.STORAGE).orElseThrow();
         before.close();
 
@@ -166,6 +174,7 @@ class MonitorServiceTest {
 
         assertThat(after.active(AlertRules.STORAGE)).map(Alert::id).contains(raised.id());
         monitorAtStoragePercent(70, after).runOnce();
+        settled(after);
         assertThat(sql.queryLong("SELECT count(*) FROM alerts WHERE rule_id = 'storage' AND resolved_at IS NOT NULL"
                 + " AND alert_id = " + raised.id())).isEqualTo(1);
         assertThat(storageAlertRows()).isEqualTo(1);

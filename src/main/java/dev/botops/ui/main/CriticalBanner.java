@@ -10,8 +10,8 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * Keeps the frame's banner on the most severe active critical alert: every alert change (on the thread that
- * raised it) recomputes the text, and a burst of changes is one UI update. No critical alert, no banner.
+ * Keeps the frame's banner on the most severe active critical alert: every alert change (on the alert
+ * service's event thread) recomputes the text, and a burst of changes is one UI update. No critical alert, no banner.
  */
 public final class CriticalBanner implements AlertListener {
     private final AlertService alerts;
@@ -46,11 +46,11 @@ public final class CriticalBanner implements AlertListener {
     }
 
     /**
-     * Reads and publishes under the alert service's own lock (listeners are called inside it anyway), so
-     * the first reading and a concurrent change are published in the order they happened.
+     * Reads the alert service's published view and publishes it under this banner's own lock, so the first
+     * reading (a background task) and a concurrent change (the alert event thread) cannot publish out of order.
      */
     private void changed() {
-        synchronized (alerts) {
+        synchronized (this) {
             banner.publish(text(alerts.active()));
         }
     }
