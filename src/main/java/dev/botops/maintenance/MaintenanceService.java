@@ -9,13 +9,10 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.botops.concurrent.Threads;
 import dev.botops.config.Settings;
 import dev.botops.db.Database;
+import dev.botops.lease.LeaseHolder;
 import dev.botops.monitor.AlertSink;
 import dev.botops.monitor.Severity;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -42,15 +39,14 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Runs execute one at a time on the service's own thread ({@code botops-maintenance}); callers get an
  * answer at once: the new run's id, or why it did not start. Two guards keep runs apart: an in-process
- * one, and a PostgreSQL advisory lock held (on one pooled connection) for the length of the run, so that
+ * one, and the {@link MaintenanceLease} (a lease row with expiry, renewed while the run proceeds, with no
+ * connection or session state held between renewals, so it works behind a transaction-mode pooler), so that
  * instances on other machines skip while one runs. Every run, skipped ones included, is recorded in
  * {@code maintenance_runs} and in {@code maintenance.log}; a failed run raises the {@value #ALERT_RULE} alert,
  * and the next successful one resolves it.
  */
 public final class MaintenanceService implements AutoCloseable {
     public static final String ALERT_RULE = "maintenance-failed";
-    /** "botops" and a 1: the advisory lock key every instance uses for maintenance runs. */
-    static final long LOCK_KEY = 0x626F746F70730001L;
     private static final Logger log = LoggerFactory.getLogger(MaintenanceService.class);
     private static final Duration ADMISSION_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
@@ -64,6 +60,7 @@ public final class MaintenanceService implements AutoCloseable {
     private final MaintenanceLogFile logFile;
     private final RunPerformer performer;
     private final MaintenanceScheduler scheduler;
+    private final MaintenanceLease lease;
     private final ExecutorService executor;
     private final ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
@@ -87,6 +84,7 @@ public final class MaintenanceService implements AutoCloseable {
                 partitions, vacuum, new StorageCheck(db, partitions, vacuum, settings.quotaBytes(), settings.deadRowsPercent(),
                 settings.deadRowsMinBytes()), settings, clock);
         this.logFile = new MaintenanceLogFile(settings.logDir());
+        this.lease = new MaintenanceLease(db, settings.instance(), settings.leaseTtl());
         this.executor = Executors.newSingleThreadExecutor(Threads.daemon("botops-maintenance"));
         this.scheduler = new MaintenanceScheduler(new MaintenanceScheduler.Runner() {
             @Override
@@ -176,30 +174,22 @@ public final class MaintenanceService implements AutoCloseable {
         return reason;
     }
 
-    /** On the maintenance thread: take the advisory lock for the whole run, or skip saying who holds it. */
+    /** On the maintenance thread: take the lease for the whole run, or skip saying who holds it. */
     private void execute(ActiveRun run) {
         try {
             if (run.token.cancelled()) {
                 run.admission.complete(StartResult.refused("Cancelled before it started."));
                 return;
             }
-            db.once(MaintenanceWork.LOCK, lockConnection -> {
-                if (!advisoryLock(lockConnection, "pg_try_advisory_lock")) {
-                    run.admission.complete(StartResult.busy(skip(run, "Another instance is running maintenance on this database: " + lockHolder(lockConnection) + ".")));
-                    return null;
+            Optional<MaintenanceLease.Hold> hold = lease.tryTake(
+                    other -> run.admission.complete(StartResult.busy(skip(run, "Another instance is running maintenance on this database: "
+                            + describeHolder(other) + "."))),
+                    reason -> logFile.write("run " + run.runId + ": " + reason));
+            if (hold.isPresent()) {
+                try (MaintenanceLease.Hold held = hold.get()) {
+                    runHolding(run, held);
                 }
-                try {
-                    runLocked(run);
-                } finally {
-                    try {
-                        advisoryLock(lockConnection, "pg_advisory_unlock");
-                    } catch (SQLException e) {
-                        // The session is gone, and with it the lock.
-                        log.warn("Releasing the maintenance lock failed: {}", e.getMessage());
-                    }
-                }
-                return null;
-            });
+            }
         } catch (RuntimeException e) {
             log.warn("Maintenance run could not run: {}", e.getMessage());
             if (!run.admission.isDone()) {
@@ -212,21 +202,21 @@ public final class MaintenanceService implements AutoCloseable {
         }
     }
 
-    private void runLocked(ActiveRun run) {
+    private void runHolding(ActiveRun run, MaintenanceLease.Hold hold) {
         Instant startedAt = clock.instant();
         for (long interrupted : runLog.closeInterrupted(startedAt)) {
             logFile.write("run " + interrupted + " INTERRUPTED: the process stopped during the run; every committed batch stays done");
         }
         long before = db.withConnection(dev.botops.db.Work.MAINTENANCE, Catalog::databaseBytes);
         long runId = runLog.start(run.request.kind(), run.trigger, run.caller, run.request.dryRun(), startedAt, before,
-                toJson(Map.of("instance", settings.instance())));
+                toJson(Map.of("instance", settings.instance(), "lease", lease.holderId())));
         run.runId = runId;
         run.admission.complete(StartResult.started(runId, run.completion));
         logFile.write("run " + runId + " " + run.request.kind() + (run.request.dryRun() ? " (dry run)" : "") + " started by " + run.trigger
                 + " (" + run.caller + ") on " + settings.instance());
         ProgressTracker tracker = new ProgressTracker(runId, run.request.kind(), listeners, progress::set);
         RunPerformer.Context ctx = new RunPerformer.Context(runId, settings.instance(), run.trigger, run.caller, startedAt, before,
-                new RunControl(run.token, run.request.budget()), tracker);
+                new RunControl(run.token, run.request.budget(), hold), tracker);
         RunReport report = performer.perform(run.request, ctx);
         run.report = report;
         record(report);
@@ -259,45 +249,20 @@ public final class MaintenanceService implements AutoCloseable {
         }
     }
 
-    private static boolean advisoryLock(Connection c, String function) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT " + function + "(?)")) {
-            ps.setLong(1, LOCK_KEY);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getBoolean(1);
-            }
-        }
-    }
-
-    /** Who holds the lock: the running run's row and the session's client address. */
-    private String lockHolder(Connection c) throws SQLException {
-        String session = "a session";
-        try (PreparedStatement ps = c.prepareStatement("SELECT a.pid, coalesce(host(a.client_addr), 'local socket') FROM pg_locks l "
-                + "JOIN pg_stat_activity a ON a.pid = l.pid WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1 "
-                + "AND l.classid::bigint = ? AND l.objid::bigint = ? AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())")) {
-            ps.setLong(1, LOCK_KEY >>> 32);
-            ps.setLong(2, LOCK_KEY & 0xFFFFFFFFL);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (rs.next()) {
-                    session = "backend pid " + rs.getInt(1) + " from " + rs.getString(2);
-                }
-            }
-        }
-        Optional<RunRecord> running = runLog.running();
-        if (running.isEmpty()) {
-            return session + " holds the maintenance lock";
-        }
-        RunRecord r = running.get();
-        String instance = "another instance";
+    /**
+     * Who holds the lease: the run it is doing (its row names the holder) and where it runs, e.g. "run 17 (DAILY by
+     * SCHEDULE, scheduler) by server-a:123 on server-a (pid 123) since 2026-11-27T03:00:00Z".
+     */
+    private String describeHolder(LeaseHolder holder) {
+        Optional<RunRecord> running = Optional.empty();
         try {
-            if (r.detailsJson() != null) {
-                instance = json.readTree(r.detailsJson()).path("instance").asText(instance);
-            }
-        } catch (JsonProcessingException e) {
-            // keep the generic name
+            running = runLog.runningFor(holder.holderId());
+        } catch (RuntimeException e) {
+            log.debug("Could not read the holder's run: {}", e.getMessage());
         }
-        return "run " + r.runId() + " (" + r.kind() + " by " + r.trigger() + ", " + r.caller() + ") started " + r.startedAt() + " on "
-                + instance + " (" + session + ")";
+        String where = MaintenanceLease.describe(holder);
+        return running.map(r -> "run " + r.runId() + " (" + r.kind() + " by " + r.trigger() + ", " + r.caller() + ") by " + where)
+                .orElse(where + ", holding the maintenance lease until " + holder.expiresAt() + " unless renewed");
     }
 
     /** Asks the active run to stop after its current batch; returns false when nothing is running. */
@@ -398,6 +363,7 @@ public final class MaintenanceService implements AutoCloseable {
         scheduler.stop();
         cancel();
         Threads.shutdown(executor, CLOSE_TIMEOUT, "The maintenance run");
+        lease.close();
         logFile.close();
     }
 

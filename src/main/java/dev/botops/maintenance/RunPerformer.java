@@ -85,6 +85,9 @@ final class RunPerformer {
             log.warn("Maintenance run {} failed: {}", ctx.runId(), e.getMessage());
             errors.add(e.getMessage());
         }
+        if (ctx.control().lostReason() != null) {
+            errors.add(ctx.control().lostReason());
+        }
         tables.stream().filter(t -> t.error() != null).forEach(t -> errors.add(t.table() + ": " + t.error()));
         if (vacuumReport != null) {
             vacuumReport.tables().stream().filter(t -> t.refusedReason() != null).forEach(t -> errors.add(t.refusedReason()));
