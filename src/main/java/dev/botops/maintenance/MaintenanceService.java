@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.botops.concurrent.Threads;
+import dev.botops.config.ConfigException;
 import dev.botops.config.Settings;
 import dev.botops.db.Database;
 import dev.botops.lease.LeaseHolder;
@@ -109,7 +110,12 @@ public final class MaintenanceService implements AutoCloseable {
      * here, at start) and creates the partitions ahead. The schedule is not started: see {@link #scheduler()}.
      */
     public static MaintenanceService create(Database db, Settings settings, AlertSink alerts, Clock clock, ZoneId zone) {
-        List<ResolvedPolicy> policies = PolicyCatalog.resolve(db, RetentionPolicies.fromSettings(settings));
+        List<ResolvedPolicy> policies;
+        try {
+            policies = PolicyCatalog.resolve(db, RetentionPolicies.fromSettings(settings));
+        } catch (ConfigException e) {
+            throw settings.located(e);
+        }
         MaintenanceService service = new MaintenanceService(db, MaintenanceSettings.from(settings), policies, alerts, clock, zone);
         service.performer.ensurePartitionsAhead(clock.instant(), null);
         return service;
