@@ -136,9 +136,9 @@ public final class MaintenanceService implements AutoCloseable {
 
     /**
      * Starts a run on the maintenance thread and answers as soon as it has started (its id) or been refused
-     * (why: a run already active here, another instance holding the lock, the database down). It waits only for
-     * the admission (taking the lock and writing the run's row: milliseconds, at most 30 s when the database does
-     * not answer), so call it off the FX thread like any other I/O.
+     * (why: a run already active here, another instance holding the lease, a table maintenance does not act on, the
+     * database down). It waits only for the admission (checking the tables, taking the lease and writing the run's
+     * row: milliseconds, at most 30 s when the database does not answer), so call it off the FX thread like any other I/O.
      */
     public StartResult start(RunRequest request, Trigger trigger, String caller) {
         ActiveRun run = new ActiveRun(request, trigger, caller, clock.instant());
@@ -185,6 +185,13 @@ public final class MaintenanceService implements AutoCloseable {
         try {
             if (run.token.cancelled()) {
                 run.admission.complete(StartResult.refused("Cancelled before it started."));
+                return;
+            }
+            try {
+                performer.check(run.request);
+            } catch (TableRefusedException e) {
+                log.info("Maintenance {} by {} ({}) refused: {}", run.request.kind(), run.trigger, run.caller, e.getMessage());
+                run.admission.complete(StartResult.invalid(e.getMessage()));
                 return;
             }
             Optional<MaintenanceLease.Hold> hold = lease.tryTake(

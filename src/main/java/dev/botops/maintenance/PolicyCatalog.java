@@ -50,9 +50,9 @@ final class PolicyCatalog {
         long oid = relation.oid();
         TableRef table = relation.table();
         char kind = relation.kind();
-        if (kind != 'r' && kind != 'p') {
-            throw new ConfigException(tableKey, "Retention policy '" + policy.name() + "': '" + table.display()
-                    + "' is not a table (a view or other relation); rows can only be deleted from a table.");
+        if (relation.refusal() != null) {
+            throw new ConfigException(tableKey, "Retention policy '" + policy.name() + "': "
+                    + UserTables.reason(relation, c.getMetaData().getUserName()) + " Fix " + tableKey + ".");
         }
         String columnType = columnType(c, oid, policy.column());
         if (columnType == null) {

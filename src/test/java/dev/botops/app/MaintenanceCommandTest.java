@@ -81,9 +81,16 @@ class MaintenanceCommandTest {
     }
 
     @Test
-    void unknownTableFailsWithExitCode1NamingIt() {
-        assertThat(run("maintenance", "--table", "no_such_table")).isEqualTo(MaintenanceCommand.EXIT_FAILED);
+    void tableNoPolicyCoversIsBadUsageWithExitCode2NamingIt() {
+        assertThat(run("maintenance", "--table", "no_such_table")).isEqualTo(Launcher.EXIT_CONFIG);
         assertThat(err.toString()).contains("No enabled retention policy covers no_such_table");
+    }
+
+    @Test
+    void vacuumOfASystemCatalogIsRefusedWithExitCode2SayingWhy() throws SQLException {
+        assertThat(run("maintenance", "--vacuum", "--table", "pg_catalog.pg_class")).isEqualTo(Launcher.EXIT_CONFIG);
+        assertThat(err.toString()).contains("Maintenance did not run: pg_catalog.pg_class is a system catalog table");
+        assertThat(count("message_log")).isEqualTo(300);
     }
 
     @Test

@@ -130,6 +130,21 @@ class MaintenanceViewModelTest {
     }
 
     @Test
+    void vacuumOfATableMaintenanceDoesNotActOnShowsWhyAndRunsNothing(TestDatabase db) {
+        open(db, "vm_rule_events", 10, 0, Map.of());
+        long runsBefore = count("SELECT count(*) FROM maintenance_runs");
+        model.selectedTargets().setAll(new VacuumTarget("pg_catalog.pg_class", "pg_catalog.pg_class", 0));
+
+        model.startVacuum();
+        ui.until(() -> !model.busy().get());
+
+        assertThat(model.message().get()).startsWith("pg_catalog.pg_class is a system catalog table: maintenance acts only on the "
+                + "database's own tables");
+        assertThat(model.vacuumResult().get()).isEmpty();
+        assertThat(count("SELECT count(*) FROM maintenance_runs")).isEqualTo(runsBefore);
+    }
+
+    @Test
     void fullWithoutChosenTablesCannotStart(TestDatabase db) {
         open(db, "vm_full_choice", 10, 0, Map.of());
 
