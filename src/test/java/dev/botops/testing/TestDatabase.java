@@ -30,6 +30,11 @@ public final class TestDatabase {
         return name;
     }
 
+    /** The server this database lives on (for fixtures that stand in front of it, such as {@link PgBouncer}). */
+    TestServer server() {
+        return server;
+    }
+
     /** JDBC URL of this database without credentials. */
     public String jdbcUrl() {
         return server.jdbcUrl(name);
