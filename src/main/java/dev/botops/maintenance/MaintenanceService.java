@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.botops.concurrent.Threads;
 import dev.botops.config.ConfigException;
+import dev.botops.config.ConfigKey;
 import dev.botops.config.Settings;
 import dev.botops.db.Database;
 import dev.botops.lease.LeaseHolder;
@@ -18,6 +19,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -111,12 +113,20 @@ public final class MaintenanceService implements AutoCloseable {
      */
     public static MaintenanceService create(Database db, Settings settings, AlertSink alerts, Clock clock, ZoneId zone) {
         List<ResolvedPolicy> policies;
+        MaintenanceSettings maintenance = MaintenanceSettings.from(settings);
         try {
             policies = PolicyCatalog.resolve(db, RetentionPolicies.fromSettings(settings));
+            List<String> archiving = policies.stream().filter(ResolvedPolicy::archives).map(p -> p.table().display()).toList();
+            String problem = archiving.isEmpty() ? null : PolicyCatalog.archiveDirProblem(maintenance.archiveDir());
+            if (problem != null) {
+                throw new ConfigException(ConfigKey.MAINTENANCE_ARCHIVE_DIR.property(), problem + " The rows of " + String.join(", ", archiving)
+                        + " are archived before they are deleted. Set " + ConfigKey.MAINTENANCE_ARCHIVE_DIR.property()
+                        + " to a writable directory (or retention.<name>.archive=false).");
+            }
         } catch (ConfigException e) {
             throw settings.located(e);
         }
-        MaintenanceService service = new MaintenanceService(db, MaintenanceSettings.from(settings), policies, alerts, clock, zone);
+        MaintenanceService service = new MaintenanceService(db, maintenance, policies, alerts, clock, zone);
         service.performer.ensurePartitionsAhead(clock.instant(), null);
         return service;
     }
@@ -124,6 +134,43 @@ public final class MaintenanceService implements AutoCloseable {
     /** The enabled policies, resolved against the catalog. */
     public List<ResolvedPolicy> policies() {
         return policies;
+    }
+
+    /**
+     * Checks one retention policy as a settings editor would before saving it ({@code attributes}: {@code table},
+     * {@code column}, {@code max-age}, {@code batch-size}, {@code archive}, {@code enabled}, as typed; the built-in
+     * policy of that name fills what is missing): its values, its table and column against the catalog (disabled
+     * or not), and the archive directory when it archives. Reads the catalog: call it off the FX thread.
+     */
+    public PolicyCheck validatePolicy(String name, Map<String, String> attributes) {
+        List<PolicyCheck.Problem> problems = new ArrayList<>();
+        RetentionPolicy policy = RetentionPolicies.parseOne(name, attributes, problems);
+        ResolvedPolicy resolved = null;
+        if (policy != null) {
+            try {
+                resolved = PolicyCatalog.check(db, policy);
+            } catch (ConfigException e) {
+                problems.add(new PolicyCheck.Problem(e.key(), e.getMessage()));
+            }
+        }
+        if (resolved != null && resolved.archives()) {
+            String problem = PolicyCatalog.archiveDirProblem(settings.archiveDir());
+            if (problem != null) {
+                problems.add(new PolicyCheck.Problem(ConfigKey.MAINTENANCE_ARCHIVE_DIR.property(), problem + " Rows of " + resolved.table()
+                        + " are archived before they are deleted: set " + ConfigKey.MAINTENANCE_ARCHIVE_DIR.property()
+                        + " to a writable directory, or " + RetentionPolicies.key(name, "archive") + "=false."));
+            }
+        }
+        return new PolicyCheck(name, problems, Optional.ofNullable(resolved));
+    }
+
+    /**
+     * Loads an archive file back into its table (or {@code into}, a table with the same columns), idempotently: see
+     * {@link ArchiveRestorer}. Throws {@link IllegalArgumentException} for a file that is no archive and
+     * {@link TableRefusedException} for a table maintenance does not act on.
+     */
+    public ArchiveRestorer.RestoreReport restoreArchive(Path file, Optional<String> into) {
+        return new ArchiveRestorer(db).restore(file, into);
     }
 
     public StartResult startCleanup(boolean dryRun, Trigger trigger, String caller) {

@@ -29,7 +29,7 @@ public final class ServicesTablesSource implements TablesSource {
     public ServicesTablesSource(AppContext context) {
         this.context = context;
         for (ResolvedPolicy p : context.maintenance().policies()) {
-            retention.put(p.table().display(), describe(p.policy()) + ", " + strategy(p.strategy()));
+            retention.put(p.table().display(), describe(p) + ", " + strategy(p.strategy()));
         }
         // Disabled policies are not resolved; name their tables as the settings do (unqualified means public).
         for (RetentionPolicy p : RetentionPolicies.fromSettings(context.settings())) {
@@ -40,8 +40,8 @@ public final class ServicesTablesSource implements TablesSource {
         }
     }
 
-    private static String describe(RetentionPolicy policy) {
-        return Durations.format(policy.maxAge()) + (policy.archive() ? ", archived" : "");
+    private static String describe(ResolvedPolicy policy) {
+        return Durations.format(policy.policy().maxAge()) + (policy.archives() ? ", archived" : "");
     }
 
     private static String strategy(ResolvedPolicy.Strategy strategy) {
