@@ -63,4 +63,9 @@ class ArchitectureTest {
     @ArchTest
     static final ArchRule leaseIsALeaf = classes().that().resideInAPackage("dev.botops.lease..")
             .should().onlyDependOnClassesThat().resideInAnyPackage("dev.botops.lease..", "dev.botops.db..", "java..", "org.slf4j..");
+
+    /** The driver's TLS factory is a leaf the configuration names: it knows only the JDK. */
+    @ArchTest
+    static final ArchRule tlsIsALeaf = classes().that().resideInAPackage("dev.botops.tls..")
+            .should().onlyDependOnClassesThat().resideInAnyPackage("dev.botops.tls..", "java..", "javax..");
 }

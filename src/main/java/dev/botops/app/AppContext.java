@@ -159,7 +159,7 @@ public final class AppContext implements AutoCloseable {
      * the maintenance schedule when {@code maintenance.scheduler-enabled}, and last the health endpoint when
      * {@code http.enabled} (so it closes first). With the bot enabled, the
      * schedule runs only on the instance that holds the bot lease, so several instances on one database run
-     * one schedule (the advisory lock of a run still guards against overlaps during a hand-over).
+     * one schedule (the maintenance lease of a run still guards against overlaps during a hand-over).
      */
     public void startBackgroundServices() {
         monitor.start();

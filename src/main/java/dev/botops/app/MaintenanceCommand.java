@@ -22,7 +22,8 @@ import picocli.CommandLine.Spec;
 /** {@code botops maintenance}: one retention cleanup (and VACUUM on request) for cron, then exit. */
 @Command(name = "maintenance", mixinStandardHelpOptions = true,
         description = {"Run maintenance once and exit (for cron): retention cleanup of every enabled policy.",
-                "Exit codes: 0 done; 1 the run failed or was cancelled; 2 bad configuration or usage; "
+                "Exit codes: 0 done; 1 the run failed or was cancelled; 2 bad configuration or usage (including a --table "
+                        + "that maintenance does not act on, such as a system catalog); "
                         + "3 database unreachable; 4 skipped because another maintenance run is active."})
 public final class MaintenanceCommand implements Callable<Integer> {
     public static final int EXIT_FAILED = 1;
@@ -78,7 +79,14 @@ public final class MaintenanceCommand implements Callable<Integer> {
         StartResult start = context.maintenance().start(request, Trigger.CLI, "cli:" + System.getProperty("user.name", "unknown"));
         if (!start.started()) {
             err.println("Maintenance did not run: " + start.reason());
-            return start.status() == StartResult.Status.BUSY ? EXIT_SKIPPED : EXIT_FAILED;
+            switch (start.status()) {
+                case BUSY:
+                    return EXIT_SKIPPED;
+                case INVALID:
+                    return Launcher.EXIT_CONFIG;
+                default:
+                    return EXIT_FAILED;
+            }
         }
         RunReport report;
         try {

@@ -137,6 +137,9 @@ public enum ConfigKey {
             ValueType.string(), Secrecy.PLAIN),
     MAINTENANCE_PARTITIONS_AHEAD("maintenance.partitions-ahead", null, "7", "Days of daily partitions created ahead for the partitioned tables.",
             ValueType.integer(1, 366), Secrecy.PLAIN),
+    MAINTENANCE_LEASE_TTL("maintenance.lease-ttl", null, "30s",
+            "Expiry of the maintenance lease: a run renews it every third of this; an instance that died holding it blocks others this long.",
+            ValueType.duration(Duration.ofSeconds(1), Duration.ofHours(1)), Secrecy.PLAIN),
     MAINTENANCE_SCHEDULER_ENABLED("maintenance.scheduler-enabled", null, "true", "Run the maintenance schedule in dashboard and serve modes.",
             ValueType.bool(), Secrecy.PLAIN),
 

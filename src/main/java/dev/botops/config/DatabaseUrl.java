@@ -1,5 +1,6 @@
 package dev.botops.config;
 
+import dev.botops.tls.TrustStoreSslFactory;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -158,14 +159,27 @@ public record DatabaseUrl(String host, int port, String database, String user, S
         return new DatabaseUrl(host, port, database, user, password, params);
     }
 
-    /** A JDBC URL without user or password: safe to show and log. */
+    /**
+     * A JDBC URL without user or password: safe to show and log. With {@code sslmode=verify-ca} or {@code verify-full}
+     * and no {@code sslrootcert} (or {@code sslrootcert=system}, as libpq spells it) and no {@code sslfactory} of the
+     * user's, the server's certificate is verified against the JVM's trust store ({@link TrustStoreSslFactory}) rather
+     * than the driver's {@code ~/.postgresql/root.crt}, which nobody has.
+     */
     public String jdbcUrl() {
         StringBuilder url = new StringBuilder("jdbc:postgresql://");
         url.append(host.contains(":") ? "[" + host + "]" : host).append(':').append(port).append('/').append(database);
-        if (!parameters.isEmpty()) {
+        Map<String, String> driverParameters = new LinkedHashMap<>(parameters);
+        String sslMode = parameters.getOrDefault("sslmode", "");
+        boolean verifies = sslMode.equals("verify-ca") || sslMode.equals("verify-full");
+        if (verifies && !parameters.containsKey("sslfactory")
+                && (!parameters.containsKey("sslrootcert") || parameters.get("sslrootcert").equals("system"))) {
+            driverParameters.remove("sslrootcert");
+            driverParameters.put("sslfactory", TrustStoreSslFactory.class.getName());
+        }
+        if (!driverParameters.isEmpty()) {
             url.append('?');
             boolean first = true;
-            for (Map.Entry<String, String> e : parameters.entrySet()) {
+            for (Map.Entry<String, String> e : driverParameters.entrySet()) {
                 if (!first) {
                     url.append('&');
                 }

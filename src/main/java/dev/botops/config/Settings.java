@@ -24,16 +24,23 @@ public final class Settings {
     private final Map<ConfigKey, String> raw;
     private final Map<ConfigKey, String> sources;
     private final Map<String, String> dynamic;
+    /** Where each value set by the user came from, for errors: property to label (see {@link #where}). */
+    private final Map<String, String> locations;
     private final Path configFile;
     private final Path dataDir;
     private final DatabaseUrl databaseUrl;
 
-    Settings(Map<ConfigKey, String> raw, Map<ConfigKey, String> sources, Map<String, String> dynamic, Path configFile,
-             Map<String, String> env) {
+    Settings(Map<ConfigKey, String> raw, Map<ConfigKey, String> sources, Map<String, String> dynamic, Map<String, String> locations,
+             Path configFile, Map<String, String> env) {
+        this.locations = Map.copyOf(locations);
         EnumMap<ConfigKey, Object> parsed = new EnumMap<>(ConfigKey.class);
         for (ConfigKey key : ConfigKey.values()) {
             String value = raw.get(key);
-            parsed.put(key, key.type().parse(key.property(), value, key.mask(value)));
+            try {
+                parsed.put(key, key.type().parse(key.property(), value, key.mask(value)));
+            } catch (ConfigException e) {
+                throw located(e);
+            }
         }
         this.values = Collections.unmodifiableMap(parsed);
         this.raw = Collections.unmodifiableMap(new EnumMap<>(raw));
@@ -43,9 +50,27 @@ public final class Settings {
         String dataDirText = string(ConfigKey.DATA_DIR);
         this.dataDir = dataDirText.isEmpty() ? AppPaths.defaultDataDir(env) : Path.of(dataDirText);
         String url = string(ConfigKey.DATABASE_URL);
-        this.databaseUrl = url.isEmpty() ? null
-                : DatabaseUrl.parse(url).withCredentials(string(ConfigKey.DATABASE_USER), string(ConfigKey.DATABASE_PASSWORD));
-        checkCrossFieldRules();
+        try {
+            this.databaseUrl = url.isEmpty() ? null
+                    : DatabaseUrl.parse(url).withCredentials(string(ConfigKey.DATABASE_USER), string(ConfigKey.DATABASE_PASSWORD));
+            checkCrossFieldRules();
+        } catch (ConfigException e) {
+            throw located(e);
+        }
+    }
+
+    /**
+     * Where the value of a property came from, as the user wrote it: {@code environment variable DATABASE_URL
+     * (database.url)}, {@code database.url in /etc/botops/botops.properties, line 3}, {@code --set database.url};
+     * the bare property for defaults and values set in the app.
+     */
+    public String where(String property) {
+        return locations.getOrDefault(property, property);
+    }
+
+    /** The error with its key replaced by where the user set it (see {@link #where}); secrets stay masked as they were. */
+    public ConfigException located(ConfigException e) {
+        return e.at(where(e.key()));
     }
 
     private void checkCrossFieldRules() {
@@ -187,7 +212,9 @@ public final class Settings {
         Map<ConfigKey, String> newRaw = new EnumMap<>(raw);
         Map<ConfigKey, String> newSources = new EnumMap<>(sources);
         Map<String, String> newDynamic = new TreeMap<>(dynamic);
+        Map<String, String> newLocations = new java.util.HashMap<>(locations);
         overrides.forEach((property, value) -> {
+            newLocations.remove(property.trim());
             ConfigKey key = SettingsLoader.resolveKey(property, "override");
             if (key == null) {
                 newDynamic.put(property, value);
@@ -196,7 +223,7 @@ public final class Settings {
                 newSources.put(key, "override");
             }
         });
-        return new Settings(newRaw, newSources, newDynamic, configFile, System.getenv());
+        return new Settings(newRaw, newSources, newDynamic, newLocations, configFile, System.getenv());
     }
 
     /** One line per key, {@code key = value  (source)}, secrets masked. */

@@ -6,12 +6,16 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
 
 /** Layers the configuration sources (defaults, file, environment, command line) into one {@link Settings}. */
 public final class SettingsLoader {
+    /** The environment variable naming the properties file, for servers (systemd, cron); {@code --config} wins over it. */
+    public static final String CONFIG_ENV = "BOTOPS_CONFIG";
 
     private SettingsLoader() {
     }
@@ -23,12 +27,13 @@ public final class SettingsLoader {
         Map<String, String> dynamic = new TreeMap<>();
         putDefaults(raw, sources);
         properties.forEach((property, value) -> put(raw, sources, dynamic, property, value, "given"));
-        return new Settings(raw, sources, dynamic, null, Map.of());
+        return new Settings(raw, sources, dynamic, Map.of(), null, Map.of());
     }
 
     /**
-     * @param explicitFile a file named with {@code --config}: it must exist; {@code null} uses the default
-     *                     file in the user's config directory if it exists
+     * @param explicitFile a file named with {@code --config}: it must exist; {@code null} uses the file named by
+     *                     {@value #CONFIG_ENV} (which must exist too), else the default file in the user's config
+     *                     directory if it exists
      * @param env          the environment (injected so tests control it)
      * @param commandLine  {@code key=value} overrides from {@code --set}
      */
@@ -36,22 +41,25 @@ public final class SettingsLoader {
         Map<ConfigKey, String> raw = new EnumMap<>(ConfigKey.class);
         Map<ConfigKey, String> sources = new EnumMap<>(ConfigKey.class);
         Map<String, String> dynamic = new TreeMap<>();
+        Map<String, String> locations = new HashMap<>();
         putDefaults(raw, sources);
 
-        Path file = explicitFile != null ? explicitFile : AppPaths.defaultConfigFile(env);
-        if (explicitFile != null && !Files.isRegularFile(explicitFile)) {
-            throw new ConfigException(explicitFile.toString(),
-                    "Config file not found: " + explicitFile.toAbsolutePath() + ". Give an existing properties file with --config, or leave the option out.");
-        }
+        Path file = configFile(explicitFile, env);
         if (Files.isRegularFile(file)) {
             Properties props = new Properties();
+            List<String> lines;
             try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
                 props.load(reader);
+                lines = Files.readAllLines(file, StandardCharsets.UTF_8);
             } catch (IOException | IllegalArgumentException e) {
                 throw new ConfigException(file.toString(), "Cannot read config file " + file.toAbsolutePath() + ": " + e.getMessage());
             }
+            Map<String, Integer> lineNumbers = lineNumbers(lines);
             for (String property : props.stringPropertyNames()) {
-                put(raw, sources, dynamic, property, props.getProperty(property), "file " + file.getFileName());
+                String where = property + " in " + file.toAbsolutePath()
+                        + (lineNumbers.containsKey(property) ? ", line " + lineNumbers.get(property) : "");
+                put(raw, sources, dynamic, property, props.getProperty(property), "file " + file.getFileName(), where);
+                locations.put(property.trim(), where);
             }
         }
 
@@ -60,13 +68,67 @@ public final class SettingsLoader {
             if (value != null) {
                 raw.put(key, value);
                 sources.put(key, "env " + key.env());
+                locations.put(key.property(), "environment variable " + key.env() + " (" + key.property() + ")");
             }
         }
 
         dynamic.putAll(WebhookKeys.fromEnvironment(env));
 
-        commandLine.forEach((property, value) -> put(raw, sources, dynamic, property, value, "command line"));
-        return new Settings(raw, sources, dynamic, file, env);
+        commandLine.forEach((property, value) -> {
+            put(raw, sources, dynamic, property, value, "command line", "--set " + property.trim());
+            locations.put(property.trim(), "--set " + property.trim());
+        });
+        return new Settings(raw, sources, dynamic, locations, file, env);
+    }
+
+    /** {@code --config}, else {@value #CONFIG_ENV}, else the default file; a file named by either must exist. */
+    private static Path configFile(Path explicitFile, Map<String, String> env) {
+        if (explicitFile != null) {
+            if (!Files.isRegularFile(explicitFile)) {
+                throw new ConfigException(explicitFile.toString(), "Config file not found: " + explicitFile.toAbsolutePath()
+                        + ". Give an existing properties file with --config, or leave the option out.");
+            }
+            return explicitFile;
+        }
+        String fromEnv = env.get(CONFIG_ENV);
+        if (fromEnv != null && !fromEnv.isBlank()) {
+            Path file = Path.of(fromEnv.trim());
+            if (!Files.isRegularFile(file)) {
+                throw new ConfigException(CONFIG_ENV, "Config file not found: " + file.toAbsolutePath() + " (named by the environment variable "
+                        + CONFIG_ENV + "). Create it, point " + CONFIG_ENV + " at an existing properties file, or unset it.");
+            }
+            return file;
+        }
+        return AppPaths.defaultConfigFile(env);
+    }
+
+    /**
+     * The line (1-based) where each key of a properties file is set; the last one when set twice, as
+     * {@link Properties} reads it. Continuation lines (after a line ending in a backslash) set nothing.
+     */
+    static Map<String, Integer> lineNumbers(List<String> lines) {
+        Map<String, Integer> numbers = new HashMap<>();
+        boolean continued = false;
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i);
+            if (!continued) {
+                String key = SettingsStore.keyOf(line);
+                if (key != null) {
+                    numbers.put(key, i + 1);
+                }
+            }
+            boolean comment = !continued && (line.trim().startsWith("#") || line.trim().startsWith("!"));
+            continued = !comment && endsInEscapedNewline(line);
+        }
+        return numbers;
+    }
+
+    private static boolean endsInEscapedNewline(String line) {
+        int backslashes = 0;
+        for (int i = line.length() - 1; i >= 0 && line.charAt(i) == '\\'; i--) {
+            backslashes++;
+        }
+        return backslashes % 2 == 1;
     }
 
     private static void putDefaults(Map<ConfigKey, String> raw, Map<ConfigKey, String> sources) {
@@ -78,7 +140,12 @@ public final class SettingsLoader {
 
     private static void put(Map<ConfigKey, String> raw, Map<ConfigKey, String> sources, Map<String, String> dynamic,
                             String property, String value, String source) {
-        ConfigKey key = resolveKey(property, source);
+        put(raw, sources, dynamic, property, value, source, source);
+    }
+
+    private static void put(Map<ConfigKey, String> raw, Map<ConfigKey, String> sources, Map<String, String> dynamic,
+                            String property, String value, String source, String where) {
+        ConfigKey key = resolveKey(property, where);
         if (key == null) {
             dynamic.put(property, value);
         } else {

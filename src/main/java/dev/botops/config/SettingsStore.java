@@ -64,7 +64,8 @@ public final class SettingsStore {
         return validated;
     }
 
-    private static String keyOf(String line) {
+    /** The key a one-line property assignment sets, or {@code null} for comments, blanks and lines that are no assignment. */
+    static String keyOf(String line) {
         String trimmed = line.trim();
         if (trimmed.isEmpty() || trimmed.startsWith("#") || trimmed.startsWith("!")) {
             return null;

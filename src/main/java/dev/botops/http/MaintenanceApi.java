@@ -148,6 +148,9 @@ final class MaintenanceApi {
         if (result.status() == StartResult.Status.BUSY) {
             return new HttpError(409, result.reason());
         }
+        if (result.status() == StartResult.Status.INVALID) {
+            return new HttpError(400, result.reason());
+        }
         return new HttpError(503, result.reason(), Map.of("Retry-After", "30"));
     }
 

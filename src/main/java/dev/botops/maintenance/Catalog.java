@@ -24,17 +24,26 @@ final class Catalog {
     private Catalog() {
     }
 
-    /** A relation found by name, as SQL resolves it (search path, quoting). */
-    record Relation(long oid, TableRef table, char kind) {
+    /**
+     * A relation found by name, as SQL resolves it (search path, quoting).
+     *
+     * @param refusal why maintenance may not act on it ({@link UserTables}), or {@code null} for an ordinary user table
+     * @param owner   the role that owns it
+     */
+    record Relation(long oid, TableRef table, char kind, UserTables.Refusal refusal, String owner) {
     }
 
     static Optional<Relation> relation(Connection c, String name) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT c.oid, n.nspname, c.relname, c.relkind FROM pg_class c "
-                + "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = to_regclass(?)")) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT c.oid, n.nspname, c.relname, c.relkind, " + UserTables.REFUSAL
+                + ", pg_get_userbyid(c.relowner) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = to_regclass(?)")) {
             ps.setString(1, name);
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(new Relation(rs.getLong(1), new TableRef(rs.getString(2), rs.getString(3)),
-                        rs.getString(4).charAt(0))) : Optional.empty();
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                String refusal = rs.getString(5);
+                return Optional.of(new Relation(rs.getLong(1), new TableRef(rs.getString(2), rs.getString(3)), rs.getString(4).charAt(0),
+                        refusal == null ? null : UserTables.Refusal.valueOf(refusal), rs.getString(6)));
             }
         }
     }

@@ -7,19 +7,19 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.botops.concurrent.Threads;
+import dev.botops.config.ConfigException;
+import dev.botops.config.ConfigKey;
 import dev.botops.config.Settings;
 import dev.botops.db.Database;
+import dev.botops.lease.LeaseHolder;
 import dev.botops.monitor.AlertSink;
 import dev.botops.monitor.Severity;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.util.ArrayList;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
@@ -43,15 +43,14 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Runs execute one at a time on the service's own thread ({@code botops-maintenance}); callers get an
  * answer at once: the new run's id, or why it did not start. Two guards keep runs apart: an in-process
- * one, and a PostgreSQL advisory lock held (on one pooled connection) for the length of the run, so that
+ * one, and the {@link MaintenanceLease} (a lease row with expiry, renewed while the run proceeds, with no
+ * connection or session state held between renewals, so it works behind a transaction-mode pooler), so that
  * instances on other machines skip while one runs. Every run, skipped ones included, is recorded in
  * {@code maintenance_runs} and in {@code maintenance.log}; a failed run raises the {@value #ALERT_RULE} alert,
  * and the next successful one resolves it.
  */
 public final class MaintenanceService implements AutoCloseable {
     public static final String ALERT_RULE = "maintenance-failed";
-    /** "botops" and a 1: the advisory lock key every instance uses for maintenance runs. */
-    static final long LOCK_KEY = 0x626F746F70730001L;
     private static final Logger log = LoggerFactory.getLogger(MaintenanceService.class);
     private static final Duration ADMISSION_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
@@ -65,6 +64,7 @@ public final class MaintenanceService implements AutoCloseable {
     private final MaintenanceLogFile logFile;
     private final RunPerformer performer;
     private final MaintenanceScheduler scheduler;
+    private final MaintenanceLease lease;
     private final ExecutorService executor;
     private final ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
@@ -88,6 +88,7 @@ public final class MaintenanceService implements AutoCloseable {
                 partitions, vacuum, new StorageCheck(db, partitions, vacuum, settings.quotaBytes(), settings.deadRowsPercent(),
                 settings.deadRowsMinBytes()), settings, clock);
         this.logFile = new MaintenanceLogFile(settings.logDir());
+        this.lease = new MaintenanceLease(db, settings.instance(), settings.leaseTtl());
         this.executor = Executors.newSingleThreadExecutor(Threads.daemon("botops-maintenance"));
         this.scheduler = new MaintenanceScheduler(new MaintenanceScheduler.Runner() {
             @Override
@@ -112,8 +113,21 @@ public final class MaintenanceService implements AutoCloseable {
      * here, at start) and creates the partitions ahead. The schedule is not started: see {@link #scheduler()}.
      */
     public static MaintenanceService create(Database db, Settings settings, AlertSink alerts, Clock clock, ZoneId zone) {
-        List<ResolvedPolicy> policies = PolicyCatalog.resolve(db, RetentionPolicies.fromSettings(settings));
-        MaintenanceService service = new MaintenanceService(db, MaintenanceSettings.from(settings), policies, alerts, clock, zone);
+        List<ResolvedPolicy> policies;
+        MaintenanceSettings maintenance = MaintenanceSettings.from(settings);
+        try {
+            policies = PolicyCatalog.resolve(db, RetentionPolicies.fromSettings(settings));
+            List<String> archiving = policies.stream().filter(ResolvedPolicy::archives).map(p -> p.table().display()).toList();
+            String problem = archiving.isEmpty() ? null : PolicyCatalog.archiveDirProblem(maintenance.archiveDir());
+            if (problem != null) {
+                throw new ConfigException(ConfigKey.MAINTENANCE_ARCHIVE_DIR.property(), problem + " The rows of " + String.join(", ", archiving)
+                        + " are archived before they are deleted. Set " + ConfigKey.MAINTENANCE_ARCHIVE_DIR.property()
+                        + " to a writable directory (or retention.<name>.archive=false).");
+            }
+        } catch (ConfigException e) {
+            throw settings.located(e);
+        }
+        MaintenanceService service = new MaintenanceService(db, maintenance, policies, alerts, clock, zone);
         service.performer.ensurePartitionsAhead(clock.instant(), null);
         return service;
     }
@@ -137,6 +151,43 @@ public final class MaintenanceService implements AutoCloseable {
         return policies;
     }
 
+    /**
+     * Checks one retention policy as a settings editor would before saving it ({@code attributes}: {@code table},
+     * {@code column}, {@code max-age}, {@code batch-size}, {@code archive}, {@code enabled}, as typed; the built-in
+     * policy of that name fills what is missing): its values, its table and column against the catalog (disabled
+     * or not), and the archive directory when it archives. Reads the catalog: call it off the FX thread.
+     */
+    public PolicyCheck validatePolicy(String name, Map<String, String> attributes) {
+        List<PolicyCheck.Problem> problems = new ArrayList<>();
+        RetentionPolicy policy = RetentionPolicies.parseOne(name, attributes, problems);
+        ResolvedPolicy resolved = null;
+        if (policy != null) {
+            try {
+                resolved = PolicyCatalog.check(db, policy);
+            } catch (ConfigException e) {
+                problems.add(new PolicyCheck.Problem(e.key(), e.getMessage()));
+            }
+        }
+        if (resolved != null && resolved.archives()) {
+            String problem = PolicyCatalog.archiveDirProblem(settings.archiveDir());
+            if (problem != null) {
+                problems.add(new PolicyCheck.Problem(ConfigKey.MAINTENANCE_ARCHIVE_DIR.property(), problem + " Rows of " + resolved.table()
+                        + " are archived before they are deleted: set " + ConfigKey.MAINTENANCE_ARCHIVE_DIR.property()
+                        + " to a writable directory, or " + RetentionPolicies.key(name, "archive") + "=false."));
+            }
+        }
+        return new PolicyCheck(name, problems, Optional.ofNullable(resolved));
+    }
+
+    /**
+     * Loads an archive file back into its table (or {@code into}, a table with the same columns), idempotently: see
+     * {@link ArchiveRestorer}. Throws {@link IllegalArgumentException} for a file that is no archive and
+     * {@link TableRefusedException} for a table maintenance does not act on.
+     */
+    public ArchiveRestorer.RestoreReport restoreArchive(Path file, Optional<String> into) {
+        return new ArchiveRestorer(db).restore(file, into);
+    }
+
     public StartResult startCleanup(boolean dryRun, Trigger trigger, String caller) {
         return start(RunRequest.cleanup(dryRun), trigger, caller);
     }
@@ -147,9 +198,9 @@ public final class MaintenanceService implements AutoCloseable {
 
     /**
      * Starts a run on the maintenance thread and answers as soon as it has started (its id) or been refused
-     * (why: a run already active here, another instance holding the lock, the database down). It waits only for
-     * the admission (taking the lock and writing the run's row: milliseconds, at most 30 s when the database does
-     * not answer), so call it off the FX thread like any other I/O.
+     * (why: a run already active here, another instance holding the lease, a table maintenance does not act on, the
+     * database down). It waits only for the admission (checking the tables, taking the lease and writing the run's
+     * row: milliseconds, at most 30 s when the database does not answer), so call it off the FX thread like any other I/O.
      */
     public StartResult start(RunRequest request, Trigger trigger, String caller) {
         ActiveRun run = new ActiveRun(request, trigger, caller, clock.instant());
@@ -191,30 +242,29 @@ public final class MaintenanceService implements AutoCloseable {
         return reason;
     }
 
-    /** On the maintenance thread: take the advisory lock for the whole run, or skip saying who holds it. */
+    /** On the maintenance thread: take the lease for the whole run, or skip saying who holds it. */
     private void execute(ActiveRun run) {
         try {
             if (run.token.cancelled()) {
                 run.admission.complete(StartResult.refused("Cancelled before it started."));
                 return;
             }
-            db.once(MaintenanceWork.LOCK, lockConnection -> {
-                if (!advisoryLock(lockConnection, "pg_try_advisory_lock")) {
-                    run.admission.complete(StartResult.busy(skip(run, "Another instance is running maintenance on this database: " + lockHolder(lockConnection) + ".")));
-                    return null;
+            try {
+                performer.check(run.request);
+            } catch (TableRefusedException e) {
+                log.info("Maintenance {} by {} ({}) refused: {}", run.request.kind(), run.trigger, run.caller, e.getMessage());
+                run.admission.complete(StartResult.invalid(e.getMessage()));
+                return;
+            }
+            Optional<MaintenanceLease.Hold> hold = lease.tryTake(
+                    other -> run.admission.complete(StartResult.busy(skip(run, "Another instance is running maintenance on this database: "
+                            + describeHolder(other) + "."))),
+                    reason -> logFile.write("run " + run.runId + ": " + reason));
+            if (hold.isPresent()) {
+                try (MaintenanceLease.Hold held = hold.get()) {
+                    runHolding(run, held);
                 }
-                try {
-                    runLocked(run);
-                } finally {
-                    try {
-                        advisoryLock(lockConnection, "pg_advisory_unlock");
-                    } catch (SQLException e) {
-                        // The session is gone, and with it the lock.
-                        log.warn("Releasing the maintenance lock failed: {}", e.getMessage());
-                    }
-                }
-                return null;
-            });
+            }
         } catch (RuntimeException e) {
             log.warn("Maintenance run could not run: {}", e.getMessage());
             if (!run.admission.isDone()) {
@@ -227,21 +277,21 @@ public final class MaintenanceService implements AutoCloseable {
         }
     }
 
-    private void runLocked(ActiveRun run) {
+    private void runHolding(ActiveRun run, MaintenanceLease.Hold hold) {
         Instant startedAt = clock.instant();
         for (long interrupted : runLog.closeInterrupted(startedAt)) {
             logFile.write("run " + interrupted + " INTERRUPTED: the process stopped during the run; every committed batch stays done");
         }
         long before = db.withConnection(dev.botops.db.Work.MAINTENANCE, Catalog::databaseBytes);
         long runId = runLog.start(run.request.kind(), run.trigger, run.caller, run.request.dryRun(), startedAt, before,
-                toJson(Map.of("instance", settings.instance())));
+                toJson(Map.of("instance", settings.instance(), "lease", lease.holderId())));
         run.runId = runId;
         run.admission.complete(StartResult.started(runId, run.completion));
         logFile.write("run " + runId + " " + run.request.kind() + (run.request.dryRun() ? " (dry run)" : "") + " started by " + run.trigger
                 + " (" + run.caller + ") on " + settings.instance());
         ProgressTracker tracker = new ProgressTracker(runId, run.request.kind(), listeners, progress::set);
         RunPerformer.Context ctx = new RunPerformer.Context(runId, settings.instance(), run.trigger, run.caller, startedAt, before,
-                new RunControl(run.token, run.request.budget()), tracker);
+                new RunControl(run.token, run.request.budget(), hold), tracker);
         RunReport report = performer.perform(run.request, ctx);
         run.report = report;
         record(report);
@@ -274,45 +324,20 @@ public final class MaintenanceService implements AutoCloseable {
         }
     }
 
-    private static boolean advisoryLock(Connection c, String function) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT " + function + "(?)")) {
-            ps.setLong(1, LOCK_KEY);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getBoolean(1);
-            }
-        }
-    }
-
-    /** Who holds the lock: the running run's row and the session's client address. */
-    private String lockHolder(Connection c) throws SQLException {
-        String session = "a session";
-        try (PreparedStatement ps = c.prepareStatement("SELECT a.pid, coalesce(host(a.client_addr), 'local socket') FROM pg_locks l "
-                + "JOIN pg_stat_activity a ON a.pid = l.pid WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1 "
-                + "AND l.classid::bigint = ? AND l.objid::bigint = ? AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())")) {
-            ps.setLong(1, LOCK_KEY >>> 32);
-            ps.setLong(2, LOCK_KEY & 0xFFFFFFFFL);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (rs.next()) {
-                    session = "backend pid " + rs.getInt(1) + " from " + rs.getString(2);
-                }
-            }
-        }
-        Optional<RunRecord> running = runLog.running();
-        if (running.isEmpty()) {
-            return session + " holds the maintenance lock";
-        }
-        RunRecord r = running.get();
-        String instance = "another instance";
+    /**
+     * Who holds the lease: the run it is doing (its row names the holder) and where it runs, e.g. "run 17 (DAILY by
+     * SCHEDULE, scheduler) by server-a:123 on server-a (pid 123) since 2026-11-27T03:00:00Z".
+     */
+    private String describeHolder(LeaseHolder holder) {
+        Optional<RunRecord> running = Optional.empty();
         try {
-            if (r.detailsJson() != null) {
-                instance = json.readTree(r.detailsJson()).path("instance").asText(instance);
-            }
-        } catch (JsonProcessingException e) {
-            // keep the generic name
+            running = runLog.runningFor(holder.holderId());
+        } catch (RuntimeException e) {
+            log.debug("Could not read the holder's run: {}", e.getMessage());
         }
-        return "run " + r.runId() + " (" + r.kind() + " by " + r.trigger() + ", " + r.caller() + ") started " + r.startedAt() + " on "
-                + instance + " (" + session + ")";
+        String where = MaintenanceLease.describe(holder);
+        return running.map(r -> "run " + r.runId() + " (" + r.kind() + " by " + r.trigger() + ", " + r.caller() + ") by " + where)
+                .orElse(where + ", holding the maintenance lease until " + holder.expiresAt() + " unless renewed");
     }
 
     /** Asks the active run to stop after its current batch; returns false when nothing is running. */
@@ -413,6 +438,7 @@ public final class MaintenanceService implements AutoCloseable {
         scheduler.stop();
         cancel();
         Threads.shutdown(executor, CLOSE_TIMEOUT, "The maintenance run");
+        lease.close();
         logFile.close();
     }
 

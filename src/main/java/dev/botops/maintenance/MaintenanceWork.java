@@ -5,8 +5,6 @@ import java.time.Duration;
 
 /** The bounds maintenance statements run under; short lock timeouts so the bot never waits on cleanup. */
 final class MaintenanceWork {
-    /** Holds the cross-instance advisory lock for the length of one run. */
-    static final Work LOCK = new Work("maintenance-lock", Duration.ofSeconds(10), Duration.ofSeconds(1));
     /** One cleanup batch: a few tens of milliseconds by design; the timeouts catch the pathological case. */
     static final Work BATCH = new Work("cleanup", Duration.ofSeconds(15), Duration.ofSeconds(1));
     /** Creating, attaching, detaching and dropping partitions: brief strong locks, given up quickly. */

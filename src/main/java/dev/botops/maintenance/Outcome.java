@@ -8,7 +8,7 @@ public enum Outcome {
     BUDGET_REACHED,
     CANCELLED,
     FAILED,
-    /** Not run because another run held the guard or the advisory lock; the error column says which. */
+    /** Not run because another run held the guard or the maintenance lease; the error column says which. */
     SKIPPED,
     /** The process stopped mid-run (killed, power loss); found and closed by the next run. */
     INTERRUPTED;

@@ -3,6 +3,8 @@ package dev.botops.maintenance;
 import dev.botops.config.ConfigException;
 import dev.botops.db.Database;
 import dev.botops.db.Work;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -17,6 +19,13 @@ import java.util.Set;
  */
 final class PolicyCatalog {
     private static final Set<String> TIME_TYPES = Set.of("timestamp with time zone", "timestamp without time zone", "date");
+    /**
+     * BotOps' tables where they still share {@code public} with the operator's (databases from before BotOps had a
+     * schema of its own): everything else there is the operator's. In a schema of its own, all of it is BotOps'.
+     */
+    private static final Set<String> OWN_TABLES_IN_PUBLIC = Set.of("users", "positions", "trades", "processed_updates", "bot_offsets",
+            "price_ticks", "message_log", "instance_lease", "metric_samples", "maintenance_runs", "alerts", "table_size_samples", "demo_data",
+            "flyway_schema_history");
 
     private PolicyCatalog() {
     }
@@ -32,6 +41,30 @@ final class PolicyCatalog {
             }
             return List.copyOf(resolved);
         });
+    }
+
+    /** Resolves one policy, enabled or not (a settings editor checks a policy before turning it on); throws {@link ConfigException}. */
+    static ResolvedPolicy check(Database db, RetentionPolicy policy) {
+        return db.withConnection(Work.MAINTENANCE, c -> resolve(c, policy));
+    }
+
+    /**
+     * Why archived rows could not be written to {@code dir}, or {@code null} when they can: the directory (or, while it
+     * does not exist yet, the nearest parent that does, where it will be created) must be a writable directory.
+     */
+    static String archiveDirProblem(Path dir) {
+        Path existing = dir.toAbsolutePath();
+        while (existing != null && !Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        if (existing == null || !Files.isDirectory(existing)) {
+            return "The archive directory " + dir + " cannot be created: " + existing + " is not a directory.";
+        }
+        if (!Files.isWritable(existing)) {
+            return "The archive directory " + dir + " is not writable by this user" + (existing.equals(dir.toAbsolutePath()) ? "" : " ("
+                    + existing + " cannot be written, so it cannot be created)") + ".";
+        }
+        return null;
     }
 
     private static ResolvedPolicy resolve(Connection c, RetentionPolicy policy) throws SQLException {
@@ -50,9 +83,9 @@ final class PolicyCatalog {
         long oid = relation.oid();
         TableRef table = relation.table();
         char kind = relation.kind();
-        if (kind != 'r' && kind != 'p') {
-            throw new ConfigException(tableKey, "Retention policy '" + policy.name() + "': '" + table.display()
-                    + "' is not a table (a view or other relation); rows can only be deleted from a table.");
+        if (relation.refusal() != null) {
+            throw new ConfigException(tableKey, "Retention policy '" + policy.name() + "': "
+                    + UserTables.reason(relation, c.getMetaData().getUserName()) + " Fix " + tableKey + ".");
         }
         String columnType = columnType(c, oid, policy.column());
         if (columnType == null) {
@@ -68,7 +101,20 @@ final class PolicyCatalog {
         ResolvedPolicy.Strategy strategy = kind == 'r' ? ResolvedPolicy.Strategy.BATCHED
                 : rangePartitionedOn(c, oid, policy.column()) ? ResolvedPolicy.Strategy.PARTITION_DROP
                 : ResolvedPolicy.Strategy.BATCHED_PER_PARTITION;
-        return new ResolvedPolicy(policy, table, oid, columnType, strategy);
+        return new ResolvedPolicy(policy, table, oid, columnType, strategy, operatorTable(c, table));
+    }
+
+    /** Whether a table is not one of BotOps' own: outside the schema BotOps' tables resolve to, or not one of them there. */
+    static boolean operatorTable(Connection c, TableRef table) throws SQLException {
+        String own;
+        try (ResultSet rs = c.createStatement().executeQuery("SELECT n.nspname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                + "WHERE c.oid = to_regclass('maintenance_runs')")) {
+            own = rs.next() ? rs.getString(1) : null;
+        }
+        if (!table.schema().equals(own)) {
+            return true;
+        }
+        return "public".equals(own) && !OWN_TABLES_IN_PUBLIC.contains(table.name());
     }
 
     private static String columnType(Connection c, long oid, String column) throws SQLException {

@@ -3,9 +3,19 @@ package dev.botops.maintenance;
 /**
  * A policy checked against the catalog: the table it really names and how its rows go.
  *
- * @param columnType the column's SQL type as the catalog prints it (a timestamp or date type)
+ * @param columnType    the column's SQL type as the catalog prints it (a timestamp or date type)
+ * @param operatorTable the table is not one of BotOps' own (it belongs to the bot or another application)
  */
-public record ResolvedPolicy(RetentionPolicy policy, TableRef table, long tableOid, String columnType, Strategy strategy) {
+public record ResolvedPolicy(RetentionPolicy policy, TableRef table, long tableOid, String columnType, Strategy strategy,
+                             boolean operatorTable) {
+
+    /**
+     * Whether deleted rows go to an archive first: as {@code retention.<name>.archive} says; when it says nothing, yes
+     * for a table BotOps does not own (the original system's "back up before cleanup"), no for BotOps' own history.
+     */
+    public boolean archives() {
+        return policy.archiveSet() ? policy.archive() : operatorTable;
+    }
 
     /** How expired rows leave the table. */
     public enum Strategy {

@@ -142,7 +142,7 @@ final class RetentionCleaner {
         String error = null;
         ArchiveFile archive = null;
         try {
-            if (policy.policy().archive()) { // an empty archive is removed on close
+            if (policy.archives()) { // an empty archive is removed on close
                 archive = ArchiveFile.create(archiveDir.resolve(table.display() + "-run" + runId + "-" + FILE_TIME.format(Instant.now())
                         + ".jsonl.gz"));
             }

@@ -68,6 +68,51 @@ public final class RetentionPolicies {
         return List.copyOf(result);
     }
 
+    /**
+     * One policy from its attributes ({@code table}, {@code column}, {@code max-age}, {@code batch-size}, {@code archive},
+     * {@code enabled}), on top of the built-in policy of that name if there is one, as a settings editor has it; every
+     * problem found goes to {@code problems} with its key. Returns {@code null} when the values do not make a policy.
+     */
+    static RetentionPolicy parseOne(String name, Map<String, String> attributes, List<PolicyCheck.Problem> problems) {
+        if (name == null || !name.matches("[A-Za-z0-9_-]+")) {
+            problems.add(new PolicyCheck.Problem(PREFIX + name, "A policy name is letters, digits, '_' or '-' (it becomes part of the keys "
+                    + PREFIX + "<name>.*), not '" + name + "'."));
+            return null;
+        }
+        Map<String, String> values = new LinkedHashMap<>();
+        attributes.forEach((attribute, value) -> {
+            if (!ATTRIBUTES.contains(attribute)) {
+                problems.add(new PolicyCheck.Problem(key(name, attribute), "Unknown retention setting '" + attribute + "'. Use one of: "
+                        + String.join(", ", List.of("table", "column", "max-age", "batch-size", "archive", "enabled")) + "."));
+            } else if (value != null) {
+                values.put(attribute, value.trim());
+            }
+        });
+        // Each value on its own first, so that an editor hears of every bad field at once.
+        check(problems, () -> values.containsKey("max-age") ? maxAge(name, values.get("max-age")) : null);
+        check(problems, () -> values.containsKey("batch-size") ? batchSize(name, values.get("batch-size")) : null);
+        check(problems, () -> values.containsKey("archive") ? bool(name, "archive", values.get("archive")) : null);
+        check(problems, () -> values.containsKey("enabled") ? bool(name, "enabled", values.get("enabled")) : null);
+        if (!problems.isEmpty()) {
+            return null;
+        }
+        RetentionPolicy base = DEFAULTS.stream().filter(p -> p.name().equals(name)).findFirst().orElse(null);
+        try {
+            return apply(base, name, values);
+        } catch (ConfigException e) {
+            problems.add(new PolicyCheck.Problem(e.key(), e.getMessage()));
+            return null;
+        }
+    }
+
+    private static void check(List<PolicyCheck.Problem> problems, java.util.function.Supplier<Object> parse) {
+        try {
+            parse.get();
+        } catch (ConfigException e) {
+            problems.add(new PolicyCheck.Problem(e.key(), e.getMessage()));
+        }
+    }
+
     private static RetentionPolicy apply(RetentionPolicy base, Map<String, String> overrides) {
         return apply(base, base.name(), overrides);
     }
@@ -77,6 +122,7 @@ public final class RetentionPolicies {
         String column = o.containsKey("column") ? o.get("column") : base != null ? base.column() : null;
         Duration maxAge = o.containsKey("max-age") ? maxAge(name, o.get("max-age")) : base != null ? base.maxAge() : null;
         int batchSize = o.containsKey("batch-size") ? batchSize(name, o.get("batch-size")) : base != null ? base.batchSize() : DEFAULT_BATCH_SIZE;
+        boolean archiveSet = o.containsKey("archive") || base != null && base.archiveSet();
         boolean archive = o.containsKey("archive") ? bool(name, "archive", o.get("archive")) : base != null && base.archive();
         boolean enabled = o.containsKey("enabled") ? bool(name, "enabled", o.get("enabled")) : base == null || base.enabled();
         if (table.isBlank()) {
@@ -90,7 +136,7 @@ public final class RetentionPolicies {
             throw new ConfigException(key(name, "max-age"), "Retention policy '" + name + "' is enabled but has no maximum age. Set "
                     + key(name, "max-age") + " (e.g. 30d).");
         }
-        return new RetentionPolicy(name, table, column, maxAge, batchSize, archive, enabled);
+        return new RetentionPolicy(name, table, column, maxAge, batchSize, archive, enabled, archiveSet);
     }
 
     private static Duration maxAge(String name, String raw) {

@@ -82,8 +82,10 @@ final class RunLog {
     }
 
     /**
-     * Closes runs left RUNNING by a process that died. Only called while holding the advisory lock, when no
-     * run can be active anywhere, so every RUNNING row is stale.
+     * Closes runs left RUNNING by a process that died. Only called while holding the maintenance lease: a run
+     * writes its row only after taking the lease, and a run whose lease expired stops before its next batch
+     * (see {@link MaintenanceLease}), so no other run can be active and every RUNNING row is stale. (Should such
+     * a run still be finishing its last batch, its own final update replaces INTERRUPTED with its real outcome.)
      */
     List<Long> closeInterrupted(Instant now) {
         return db.inTransaction(Work.MAINTENANCE, c -> {
@@ -137,11 +139,12 @@ final class RunLog {
         });
     }
 
-    /** The latest running one, for telling a skipped caller what holds the lock. */
-    Optional<RunRecord> running() {
+    /** The run the given lease holder is doing (its row records the holder), for telling a skipped caller who runs. */
+    Optional<RunRecord> runningFor(String leaseHolderId) {
         return db.withConnection(Work.MAINTENANCE, c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM maintenance_runs WHERE outcome = 'RUNNING' "
-                    + "ORDER BY run_id DESC LIMIT 1")) {
+                    + "AND details ->> 'lease' = ? ORDER BY run_id DESC LIMIT 1")) {
+                ps.setString(1, leaseHolderId);
                 return read(ps).stream().findFirst();
             }
         });

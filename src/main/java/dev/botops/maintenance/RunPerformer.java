@@ -86,6 +86,9 @@ final class RunPerformer {
             log.warn("Maintenance run {} failed: {}", ctx.runId(), e.getMessage());
             errors.add(e.getMessage());
         }
+        if (ctx.control().lostReason() != null) {
+            errors.add(ctx.control().lostReason());
+        }
         tables.stream().filter(t -> t.error() != null).forEach(t -> errors.add(t.table() + ": " + t.error()));
         if (vacuumReport != null) {
             vacuumReport.tables().stream().filter(t -> t.refusedReason() != null).forEach(t -> errors.add(t.refusedReason()));
@@ -139,16 +142,31 @@ final class RunPerformer {
         return null;
     }
 
+    /**
+     * Checks the tables a request names before it runs: a cleanup's names must each be covered by a policy (or, with
+     * VACUUM, be a table to vacuum), a VACUUM's must be tables maintenance acts on ({@link UserTables}). Throws
+     * {@link TableRefusedException} saying why not.
+     */
+    void check(RunRequest request) {
+        boolean cleanup = request.kind() == RunKind.CLEANUP || request.kind() == RunKind.QUICK_CLEANUP || request.kind() == RunKind.DAILY;
+        for (String table : request.tables()) {
+            if (cleanup && policies.stream().anyMatch(p -> matches(p, table))) {
+                continue;
+            }
+            if (request.vacuum() != null) {
+                vacuum.resolve(table);
+            } else {
+                throw new TableRefusedException("No enabled retention policy covers " + table + ". Policies cover: "
+                        + policies.stream().map(p -> p.table().display()).collect(Collectors.joining(", ")) + ".");
+            }
+        }
+    }
+
     private List<ResolvedPolicy> policiesFor(RunRequest request) {
         if (request.tables().isEmpty()) {
             return policies;
         }
-        List<ResolvedPolicy> chosen = policies.stream().filter(p -> request.tables().stream().anyMatch(t -> matches(p, t))).toList();
-        if (chosen.isEmpty() && request.vacuum() == null) {
-            throw new IllegalArgumentException("No enabled retention policy covers " + String.join(", ", request.tables())
-                    + ". Policies cover: " + policies.stream().map(p -> p.table().display()).collect(Collectors.joining(", ")) + ".");
-        }
-        return chosen;
+        return policies.stream().filter(p -> request.tables().stream().anyMatch(t -> matches(p, t))).toList();
     }
 
     private static boolean matches(ResolvedPolicy policy, String table) {

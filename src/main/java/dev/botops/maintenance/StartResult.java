@@ -17,7 +17,12 @@ public record StartResult(Status status, long runId, String reason, CompletableF
         /** Another run is active in this instance or holds the database lock in another one. */
         BUSY,
         /** It could not start: the database did not answer, maintenance is shutting down, ... */
-        REFUSED
+        REFUSED,
+        /**
+         * The request itself is wrong: it names a table maintenance does not act on (a system catalog, another role's
+         * table, one that does not exist) or that no retention policy covers. Bad usage: 400, exit code 2.
+         */
+        INVALID
     }
 
     public boolean started() {
@@ -34,5 +39,9 @@ public record StartResult(Status status, long runId, String reason, CompletableF
 
     static StartResult refused(String reason) {
         return new StartResult(Status.REFUSED, 0, reason, null);
+    }
+
+    static StartResult invalid(String reason) {
+        return new StartResult(Status.INVALID, 0, reason, null);
     }
 }

@@ -34,9 +34,10 @@ final class VacuumRunner {
     List<TableRef> tablesNeedingVacuum(double percent, long minBytes) {
         return db.withConnection(Work.MAINTENANCE, c -> {
             List<TableRef> result = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT schemaname, relname FROM pg_stat_user_tables "
-                    + "WHERE n_dead_tup > 0 AND n_dead_tup * 100.0 >= ? * (n_live_tup + n_dead_tup) "
-                    + "AND pg_total_relation_size(relid) >= ? ORDER BY n_dead_tup DESC")) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT s.schemaname, s.relname FROM pg_stat_user_tables s "
+                    + "JOIN pg_class c ON c.oid = s.relid JOIN pg_namespace n ON n.oid = c.relnamespace "
+                    + "WHERE s.n_dead_tup > 0 AND s.n_dead_tup * 100.0 >= ? * (s.n_live_tup + s.n_dead_tup) "
+                    + "AND pg_total_relation_size(s.relid) >= ? AND " + UserTables.REFUSAL + " IS NULL ORDER BY s.n_dead_tup DESC")) {
                 ps.setDouble(1, percent);
                 ps.setLong(2, minBytes);
                 try (ResultSet rs = ps.executeQuery()) {
@@ -49,12 +50,12 @@ final class VacuumRunner {
         });
     }
 
-    /** Resolves a table name as SQL would (search path, quoting); throws IllegalArgumentException when it does not exist. */
+    /**
+     * Resolves a table name as SQL would (search path, quoting); throws {@link TableRefusedException} when it does not
+     * exist or is not one maintenance acts on ({@link UserTables}).
+     */
     TableRef resolve(String name) {
-        return db.withConnection(Work.MAINTENANCE, c -> Catalog.relation(c, name)
-                .filter(r -> r.kind() == 'r' || r.kind() == 'p' || r.kind() == 'm')
-                .map(Catalog.Relation::table)
-                .orElseThrow(() -> new IllegalArgumentException("No table named '" + name + "' in the database.")));
+        return db.withConnection(Work.MAINTENANCE, c -> UserTables.require(c, name));
     }
 
     VacuumReport vacuum(List<TableRef> tables, boolean analyze, boolean full, RunControl control) {

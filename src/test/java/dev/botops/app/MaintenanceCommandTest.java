@@ -81,9 +81,16 @@ class MaintenanceCommandTest {
     }
 
     @Test
-    void unknownTableFailsWithExitCode1NamingIt() {
-        assertThat(run("maintenance", "--table", "no_such_table")).isEqualTo(MaintenanceCommand.EXIT_FAILED);
+    void tableNoPolicyCoversIsBadUsageWithExitCode2NamingIt() {
+        assertThat(run("maintenance", "--table", "no_such_table")).isEqualTo(Launcher.EXIT_CONFIG);
         assertThat(err.toString()).contains("No enabled retention policy covers no_such_table");
+    }
+
+    @Test
+    void vacuumOfASystemCatalogIsRefusedWithExitCode2SayingWhy() throws SQLException {
+        assertThat(run("maintenance", "--vacuum", "--table", "pg_catalog.pg_class")).isEqualTo(Launcher.EXIT_CONFIG);
+        assertThat(err.toString()).contains("Maintenance did not run: pg_catalog.pg_class is a system catalog table");
+        assertThat(count("message_log")).isEqualTo(300);
     }
 
     @Test
@@ -93,12 +100,16 @@ class MaintenanceCommandTest {
     }
 
     @Test
-    void runWhileAnotherInstanceHoldsTheMaintenanceLockIsSkippedWithExitCode4() throws SQLException {
-        try (Connection other = db.admin().getConnection(); Statement s = other.createStatement()) {
-            s.execute("SELECT pg_advisory_lock(" + 0x626F746F70730001L + ")");
-
+    void runWhileAnotherInstanceHoldsTheMaintenanceLeaseIsSkippedWithExitCode4() throws SQLException {
+        execute("INSERT INTO instance_lease (lease_name, holder_id, holder_host, holder_pid, acquired_at, heartbeat_at, expires_at) "
+                + "VALUES ('maintenance', 'server-a:123/0badf00d', 'server-a', 123, now(), now(), now() + interval '1 hour') "
+                + "ON CONFLICT (lease_name) DO UPDATE SET holder_id = EXCLUDED.holder_id, holder_host = EXCLUDED.holder_host, "
+                + "holder_pid = EXCLUDED.holder_pid, acquired_at = now(), expires_at = EXCLUDED.expires_at");
+        try {
             assertThat(run("maintenance")).isEqualTo(MaintenanceCommand.EXIT_SKIPPED);
-            assertThat(err.toString()).contains("Another instance is running maintenance");
+            assertThat(err.toString()).contains("Another instance is running maintenance").contains("server-a:123 on server-a (pid 123) since");
+        } finally {
+            execute("DELETE FROM instance_lease WHERE lease_name = 'maintenance'");
         }
         assertThat(count("message_log")).isEqualTo(300);
     }

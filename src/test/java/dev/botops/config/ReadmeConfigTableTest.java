@@ -20,4 +20,9 @@ class ReadmeConfigTableTest {
                     .contains("| `" + key.property() + "` | `" + key.env() + "` | " + defaultShown + " |");
         }
     }
+
+    @Test
+    void readmeListsTheVariableNamingTheConfigFile() throws IOException {
+        assertThat(Files.readString(Path.of("README.md"))).contains("| (`--config FILE`) | `" + SettingsLoader.CONFIG_ENV + "` | (empty) |");
+    }
 }

@@ -38,7 +38,8 @@ class KilledRunTest {
         MaintenanceHarness.insertEvents(testDb, "killed_events", NOW.minus(Duration.ofDays(40)), ROWS);
         Map<String, String> policy = Map.of("retention.killed_events.column", "created_at", "retention.killed_events.max-age", "30d",
                 "retention.killed_events.batch-size", "100", "retention.killed_events.archive", "true",
-                "maintenance.batch-target", "5ms", "maintenance.archive-dir", dataDir.resolve("archive").toString());
+                "maintenance.batch-target", "5ms", "maintenance.archive-dir", dataDir.resolve("archive").toString(),
+                "maintenance.lease-ttl", "2s");
 
         Process cli = startCli(testDb, policy);
         try {
@@ -59,6 +60,9 @@ class KilledRunTest {
         assertThat(union).hasSize(ROWS);
         assertThat(archived.size() + remaining.size() - ROWS).isLessThanOrEqualTo(AdaptiveBatchSize.MAX);
 
+        // The killed process never released its maintenance lease: the next run can start once it expired.
+        await().atMost(Duration.ofSeconds(30)).until(() -> number(testDb,
+                "SELECT count(*) FROM instance_lease WHERE lease_name = 'maintenance' AND expires_at > now()") == 0);
         try (MaintenanceHarness m = new MaintenanceHarness(testDb, policy)) {
             RunReport next = m.run(RunRequest.cleanup(false).withTables(Set.of("killed_events")));
 

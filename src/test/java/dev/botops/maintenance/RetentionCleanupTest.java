@@ -108,7 +108,8 @@ class RetentionCleanupTest {
             assertThat(archived).hasSize(3_210);
             assertThat(number(testDb, "SELECT count(*) FROM archived_events")).isEqualTo(100);
 
-            long restored = new ArchiveRestorer(m.db).restore(java.nio.file.Path.of(result.archiveFile()), "archived_events");
+            long restored = new ArchiveRestorer(m.db).restore(java.nio.file.Path.of(result.archiveFile()), java.util.Optional.of("archived_events"))
+                    .restored();
 
             assertThat(restored).isEqualTo(3_210);
             assertThat(MaintenanceHarness.text(testDb, "SELECT md5(string_agg(t::text, '|' ORDER BY id)) FROM archived_events t "

@@ -33,7 +33,7 @@ final class ServicesTablesSource implements TablesSource {
         this.maintenance = maintenance;
         this.monitor = monitor;
         for (ResolvedPolicy p : maintenance.policies()) {
-            retention.put(p.table().display(), describe(p.policy()) + ", " + strategy(p.strategy()));
+            retention.put(p.table().display(), describe(p) + ", " + strategy(p.strategy()));
         }
         // Disabled policies are not resolved; name their tables as the settings do (unqualified means public).
         for (RetentionPolicy p : RetentionPolicies.fromSettings(settings)) {
@@ -44,8 +44,8 @@ final class ServicesTablesSource implements TablesSource {
         }
     }
 
-    private static String describe(RetentionPolicy policy) {
-        return Durations.format(policy.maxAge()) + (policy.archive() ? ", archived" : "");
+    private static String describe(ResolvedPolicy policy) {
+        return Durations.format(policy.policy().maxAge()) + (policy.archives() ? ", archived" : "");
     }
 
     private static String strategy(ResolvedPolicy.Strategy strategy) {
