@@ -16,7 +16,8 @@ public record Work(String label, Duration statementTimeout, Duration lockTimeout
     public static final Work BOT = new Work("bot", Duration.ofSeconds(10), Duration.ofSeconds(2));
     public static final Work LEASE = new Work("lease", Duration.ofSeconds(5), Duration.ofSeconds(1));
     public static final Work MAINTENANCE = new Work("maintenance", Duration.ZERO, Duration.ofSeconds(1));
-    public static final Work VACUUM = new Work("vacuum", Duration.ofHours(6), Duration.ofSeconds(5));
+    /** A label only: VACUUM runs outside a transaction ({@link Database#outsideTransaction}), under the role's own timeouts. */
+    public static final Work VACUUM = new Work("vacuum", Duration.ZERO, Duration.ZERO);
     public static final Work HTTP = new Work("http", Duration.ofSeconds(5), Duration.ofSeconds(1));
     public static final Work UI = new Work("ui", Duration.ofSeconds(10), Duration.ofSeconds(2));
 

@@ -78,6 +78,136 @@ class DatabaseTest {
     }
 
     @Test
+    void aUnitOfWorkLeavesNothingBehindInTheSession() throws SQLException {
+        Map<String, String> defaults;
+        try (Connection fresh = testDb.admin().getConnection()) {
+            defaults = sessionSettings(fresh);
+        }
+        defaults.put("application_name", Work.APPLICATION_PREFIX); // what the pool's connections say when they connect
+        try (Database single = testDb.newDatabase(Map.of("database.pool-size", "1"))) {
+            int pid = single.withConnection(Work.MONITOR, DatabaseTest::backendPid);
+            for (int i = 0; i < 10; i++) { // past the driver's default prepareThreshold of 5
+                single.withConnection(Work.BOT, c -> countRows(c, "probe"));
+                single.inTransaction(Work.MAINTENANCE, c -> countRows(c, "probe"));
+                single.once(Work.LEASE, c -> countRows(c, "probe"));
+                single.readOnly(Work.CLI, c -> countRows(c, "probe"));
+            }
+            // The pool's one physical connection, as the next client of a pooler would get it: no unit, no settings.
+            try (Connection raw = single.dataSource().getConnection()) {
+                assertThat(backendPid(raw)).isEqualTo(pid);
+                assertThat(sessionSettings(raw)).isEqualTo(defaults);
+                assertThat(countRows(raw, "pg_prepared_statements")).isZero();
+            }
+        }
+    }
+
+    @Test
+    void commitInsideAUnitReleasesItsLocksAndKeepsTheWorksSettings() {
+        long locksAfterCommit = db.once(Work.MONITOR, c -> {
+            countRows(c, "probe");
+            c.commit();
+            assertThat(sessionSettings(c)).containsEntry("statement_timeout", "5s").containsEntry("lock_timeout", "200ms")
+                    .containsEntry("application_name", "botops:monitor");
+            try (ResultSet rs = c.createStatement().executeQuery("SELECT count(*) FROM pg_locks "
+                    + "WHERE pid = pg_backend_pid() AND relation = 'probe'::regclass")) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        });
+        assertThat(locksAfterCommit).isZero();
+    }
+
+    @Test
+    void rollbackInsideAUnitRecoversFromAFailedStatementWithTheWorksSettings() {
+        String timeout = db.once(Work.MONITOR, c -> {
+            assertThatThrownBy(() -> c.createStatement().execute("SELECT 1 / 0")).isInstanceOf(SQLException.class);
+            c.rollback();
+            return sessionSettings(c).get("statement_timeout");
+        });
+        assertThat(timeout).isEqualTo("5s");
+    }
+
+    @Test
+    void readOnlyWorkCannotWrite() {
+        assertThatThrownBy(() -> db.readOnly(Work.CLI, c -> c.createStatement().executeUpdate("INSERT INTO probe VALUES (30, 'ro')")))
+                .isInstanceOf(DatabaseException.class)
+                .satisfies(e -> assertThat(((DatabaseException) e).sqlState()).isEqualTo("25006"));
+    }
+
+    @Test
+    void autocommitCannotBeSwitchedOnInsideAUnit() {
+        assertThatThrownBy(() -> db.withConnection(Work.CLI, c -> {
+            c.setAutoCommit(true);
+            return null;
+        })).isInstanceOf(DatabaseException.class).hasMessageContaining("outsideTransaction");
+    }
+
+    @Test
+    void vacuumRunsOutsideATransactionWithoutTheWorksSettings() {
+        Map<String, String> seen = db.outsideTransaction(Work.VACUUM, c -> {
+            c.createStatement().execute("VACUUM (SKIP_LOCKED) public.probe");
+            return sessionSettings(c);
+        });
+        assertThat(seen).containsEntry("application_name", Work.APPLICATION_PREFIX).containsEntry("statement_timeout", "0");
+    }
+
+    @Test
+    void aUrlThatSetsPrepareThresholdKeepsIt() {
+        ConnectionTarget target = testDb.target();
+        ConnectionTarget prepared = new ConnectionTarget(target.jdbcUrl() + "?prepareThreshold=1", target.user(), target.password(),
+                target.display(), false);
+        try (Database own = new Database(testDb.settings(), prepared)) {
+            long statements = own.withConnection(Work.CLI, c -> {
+                for (int i = 0; i < 3; i++) {
+                    try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM probe WHERE id > ?")) {
+                        ps.setInt(1, i);
+                        ps.executeQuery().close();
+                    }
+                }
+                return countRows(c, "pg_prepared_statements");
+            });
+            assertThat(statements).isPositive();
+        }
+        long byDefault = db.withConnection(Work.CLI, c -> {
+            for (int i = 0; i < 10; i++) {
+                try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM probe WHERE id > ?")) {
+                    ps.setInt(1, i);
+                    ps.executeQuery().close();
+                }
+            }
+            return countRows(c, "pg_prepared_statements");
+        });
+        assertThat(byDefault).isZero();
+    }
+
+    /** The settings a unit of work changes, as this session sees them now. */
+    static Map<String, String> sessionSettings(Connection c) throws SQLException {
+        Map<String, String> settings = new java.util.TreeMap<>();
+        try (ResultSet rs = c.createStatement().executeQuery("SELECT name, current_setting(name) FROM unnest(ARRAY['search_path', "
+                + "'statement_timeout', 'lock_timeout', 'idle_in_transaction_session_timeout', 'application_name', "
+                + "'transaction_read_only']) AS name")) {
+            while (rs.next()) {
+                settings.put(rs.getString(1), rs.getString(2));
+            }
+        }
+        return settings;
+    }
+
+    private static int backendPid(Connection c) throws SQLException {
+        try (ResultSet rs = c.createStatement().executeQuery("SELECT pg_backend_pid()")) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+
+    private static long countRows(Connection c, String table) throws SQLException {
+        try (ResultSet rs = c.createStatement().executeQuery("SELECT count(*) FROM " + table)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    @Test
     void poolNeverExceedsItsCapUnderConcurrentWork() throws Exception {
         int threads = 20;
         ExecutorService pool = Executors.newFixedThreadPool(threads);
