@@ -25,8 +25,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Pooler-safe (DESIGN.md invariant 10): every unit of work runs in a transaction that begins by setting, for
  * that transaction only ({@code set_config(..., true)}), its {@code application_name = botops:<work>},
- * {@code statement_timeout}, {@code lock_timeout} and {@code idle_in_transaction_session_timeout}, in one round
- * trip. Nothing is ever set for the session, and the driver never keeps a server-side prepared statement
+ * {@code statement_timeout}, {@code lock_timeout}, {@code idle_in_transaction_session_timeout} and the
+ * {@code search_path} (BotOps' own schema, {@link #schema()}, so unqualified names mean BotOps' tables), in one
+ * round trip. Nothing is ever set for the session, and the driver never keeps a server-side prepared statement
  * ({@code prepareThreshold=0} unless the URL sets it), so a transaction-mode pooler (PgBouncer, the hosts'
  * pooled URLs) can hand the server connection to another client after each transaction without handing it any
  * of our state. Inside a unit, the connection's {@code commit()} and {@code rollback()} end the transaction so
@@ -50,7 +51,8 @@ public final class Database implements AutoCloseable {
     /** Ends a transaction that was left idle (a leak, a stuck caller) so it cannot pin a connection and a quota slot. */
     static final Duration IDLE_IN_TRANSACTION_TIMEOUT = Duration.ofSeconds(60);
     private static final String BEGIN_SQL = "SELECT set_config('application_name', ?, true), set_config('statement_timeout', ?, true), "
-            + "set_config('lock_timeout', ?, true), set_config('idle_in_transaction_session_timeout', ?, true)";
+            + "set_config('lock_timeout', ?, true), set_config('idle_in_transaction_session_timeout', ?, true), "
+            + "set_config('search_path', coalesce(?, (SELECT reset_val FROM pg_settings WHERE name = 'search_path')), true)";
     private static final String BEGIN_READ_ONLY_SQL = BEGIN_SQL + ", set_config('transaction_read_only', 'on', true)";
 
     private final HikariDataSource pool;
@@ -235,6 +237,8 @@ public final class Database implements AutoCloseable {
             ps.setString(2, millis(work.statementTimeout(), defaultStatementTimeout));
             ps.setString(3, millis(work.lockTimeout(), defaultLockTimeout));
             ps.setString(4, IDLE_IN_TRANSACTION_TIMEOUT.toMillis() + "ms");
+            // The role's default (what SET LOCAL search_path TO DEFAULT gives), never a value another client left behind.
+            ps.setString(5, work.rolesSearchPath() ? null : schema);
             ps.execute();
         }
     }

@@ -64,18 +64,10 @@ public final class ArchiveRestorer {
         return inserted;
     }
 
-    /** The table's name as PostgreSQL prints a regclass: existing, and quoted where needed, so safe to splice. */
+    /** The table's name, resolved as the operator's table names are ({@link Catalog#relation}) and quoted, so safe to splice. */
     private static String regclass(Connection c, String table) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT to_regclass(?)::text")) {
-            ps.setString(1, table);
-            try (ResultSet rs = ps.executeQuery()) {
-                String name = rs.next() ? rs.getString(1) : null;
-                if (name == null) {
-                    throw new IllegalArgumentException("Cannot restore into '" + table + "': no such table.");
-                }
-                return name;
-            }
-        }
+        return Catalog.relation(c, table).map(r -> r.table().quoted())
+                .orElseThrow(() -> new IllegalArgumentException("Cannot restore into '" + table + "': no such table."));
     }
 
     /** The archived rows; a last gzip member cut short by a crash is ignored (its batch did not commit). */

@@ -24,14 +24,22 @@ final class Catalog {
     private Catalog() {
     }
 
-    /** A relation found by name, as SQL resolves it (search path, quoting). */
+    /** A relation found by a name as an operator writes it (see {@link #relation}). */
     record Relation(long oid, TableRef table, char kind) {
     }
 
+    /**
+     * The relation a name given by the operator (a policy's table, a table to VACUUM) means, quoting as in SQL: a
+     * schema-qualified name as it says; an unqualified one in BotOps' schema (the search path of the app's work),
+     * else in {@code public}, where an operator's session would find it.
+     */
     static Optional<Relation> relation(Connection c, String name) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT c.oid, n.nspname, c.relname, c.relkind FROM pg_class c "
-                + "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = to_regclass(?)")) {
+                + "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = coalesce(to_regclass(?), "
+                + "CASE WHEN cardinality(parse_ident(?)) = 1 THEN to_regclass('public.' || ?) END)")) {
             ps.setString(1, name);
+            ps.setString(2, name);
+            ps.setString(3, name);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? Optional.of(new Relation(rs.getLong(1), new TableRef(rs.getString(2), rs.getString(3)),
                         rs.getString(4).charAt(0))) : Optional.empty();

@@ -24,10 +24,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+@Tag("core")
 @ExtendWith(PostgresExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DatabaseTest {
@@ -40,7 +42,8 @@ class DatabaseTest {
         this.db = testDb.newDatabase(Map.of("database.pool-size", "3", "database.retry.initial-delay", "20ms",
                 "database.retry.max-delay", "200ms"));
         try (Connection c = testDb.admin().getConnection(); Statement s = c.createStatement()) {
-            s.execute("CREATE TABLE IF NOT EXISTS probe (id int PRIMARY KEY, note text)");
+            // A scratch table of the app's: in its schema, where the app's unqualified names resolve.
+            s.execute("CREATE TABLE IF NOT EXISTS " + TestDatabase.SCHEMA + ".probe (id int PRIMARY KEY, note text)");
         }
     }
 
@@ -50,11 +53,11 @@ class DatabaseTest {
     }
 
     @Test
-    void migrationsCreateTheBotAndAppTables() {
+    void migrationsCreateTheBotAndAppTablesInTheAppsSchema() {
         List<String> tables = db.withConnection(Work.CLI, c -> {
             List<String> names = new ArrayList<>();
             try (ResultSet rs = c.createStatement().executeQuery(
-                    "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1")) {
+                    "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() ORDER BY 1")) {
                 while (rs.next()) {
                     names.add(rs.getString(1));
                 }
@@ -65,22 +68,34 @@ class DatabaseTest {
                 "maintenance_runs", "alerts", "price_ticks", "message_log", "metric_samples");
     }
 
+    /** The PostgreSQL 14 run of {@code mvn verify} really runs on 14 (and the usual one on what its binaries are). */
+    @Test
+    void theServerIsASupportedVersionAndTheOneTheRunAskedFor() {
+        ServerVersion version = ServerVersion.check(db);
+        assertThat(version.supported()).isTrue();
+        String asked = System.getProperty("botops.test.postgres-major");
+        if (asked != null && System.getenv("TEST_DATABASE_URL") == null) {
+            assertThat(version.major()).isEqualTo(Integer.parseInt(asked));
+        }
+    }
+
     @Test
     void connectionsAreLabelledWithTheirWorkAndTimeouts() {
         String[] seen = db.withConnection(Work.MONITOR, c -> {
             try (ResultSet rs = c.createStatement().executeQuery(
-                    "SELECT current_setting('application_name'), current_setting('statement_timeout'), current_setting('lock_timeout')")) {
+                    "SELECT current_setting('application_name'), current_setting('statement_timeout'), current_setting('lock_timeout'), "
+                            + "current_setting('idle_in_transaction_session_timeout'), current_schema()")) {
                 rs.next();
-                return new String[] {rs.getString(1), rs.getString(2), rs.getString(3)};
+                return new String[] {rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5)};
             }
         });
-        assertThat(seen).containsExactly("botops:monitor", "5s", "200ms");
+        assertThat(seen).containsExactly("botops:monitor", "5s", "200ms", "1min", TestDatabase.SCHEMA);
     }
 
     @Test
     void aUnitOfWorkLeavesNothingBehindInTheSession() throws SQLException {
         Map<String, String> defaults;
-        try (Connection fresh = testDb.admin().getConnection()) {
+        try (Connection fresh = java.sql.DriverManager.getConnection(testDb.jdbcUrl(), testDb.target().user(), testDb.target().password())) {
             defaults = sessionSettings(fresh);
         }
         defaults.put("application_name", Work.APPLICATION_PREFIX); // what the pool's connections say when they connect
@@ -107,7 +122,7 @@ class DatabaseTest {
             countRows(c, "probe");
             c.commit();
             assertThat(sessionSettings(c)).containsEntry("statement_timeout", "5s").containsEntry("lock_timeout", "200ms")
-                    .containsEntry("application_name", "botops:monitor");
+                    .containsEntry("application_name", "botops:monitor").containsEntry("search_path", TestDatabase.SCHEMA);
             try (ResultSet rs = c.createStatement().executeQuery("SELECT count(*) FROM pg_locks "
                     + "WHERE pid = pg_backend_pid() AND relation = 'probe'::regclass")) {
                 rs.next();
@@ -128,6 +143,16 @@ class DatabaseTest {
     }
 
     @Test
+    void workOnTheOperatorsTablesRunsWithTheRolesOwnSearchPath() throws SQLException {
+        String rolesDefault;
+        try (Connection fresh = java.sql.DriverManager.getConnection(testDb.jdbcUrl(), testDb.target().user(), testDb.target().password())) {
+            rolesDefault = sessionSettings(fresh).get("search_path");
+        }
+        Map<String, String> seen = db.inTransaction(Work.MAINTENANCE.onOperatorTables(), DatabaseTest::sessionSettings);
+        assertThat(seen).containsEntry("search_path", rolesDefault).containsEntry("application_name", "botops:maintenance");
+    }
+
+    @Test
     void readOnlyWorkCannotWrite() {
         assertThatThrownBy(() -> db.readOnly(Work.CLI, c -> c.createStatement().executeUpdate("INSERT INTO probe VALUES (30, 'ro')")))
                 .isInstanceOf(DatabaseException.class)
@@ -145,7 +170,7 @@ class DatabaseTest {
     @Test
     void vacuumRunsOutsideATransactionWithoutTheWorksSettings() {
         Map<String, String> seen = db.outsideTransaction(Work.VACUUM, c -> {
-            c.createStatement().execute("VACUUM (SKIP_LOCKED) public.probe");
+            c.createStatement().execute("VACUUM (SKIP_LOCKED) botops.probe");
             return sessionSettings(c);
         });
         assertThat(seen).containsEntry("application_name", Work.APPLICATION_PREFIX).containsEntry("statement_timeout", "0");

@@ -12,6 +12,7 @@ import dev.botops.maintenance.VacuumReport;
 import dev.botops.monitor.DatabaseSnapshot;
 import java.util.HashMap;
 import java.util.Locale;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -31,11 +32,12 @@ public final class ServicesTablesSource implements TablesSource {
         for (ResolvedPolicy p : context.maintenance().policies()) {
             retention.put(p.table().display(), describe(p.policy()) + ", " + strategy(p.strategy()));
         }
-        // Disabled policies are not resolved; name their tables as the settings do (unqualified means public).
+        // Disabled policies are not resolved; an unqualified name means BotOps' table, else the operator's in public.
         for (RetentionPolicy p : RetentionPolicies.fromSettings(context.settings())) {
             if (!p.enabled()) {
-                String table = p.table().contains(".") ? p.table() : "public." + p.table();
-                retention.putIfAbsent(table, "kept (disabled)");
+                List<String> names = p.table().contains(".") ? List.of(p.table())
+                        : List.of(context.database().schema() + "." + p.table(), "public." + p.table());
+                names.forEach(table -> retention.putIfAbsent(table, "kept (disabled)"));
             }
         }
     }

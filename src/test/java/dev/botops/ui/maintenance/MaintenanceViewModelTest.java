@@ -146,7 +146,7 @@ class MaintenanceViewModelTest {
         model.runHealthCheck();
         ui.until(() -> !model.healthResult().get().isEmpty());
 
-        assertThat(model.healthResult().get()).contains("of 10 GB", "public.message_log:", "day(s) ahead");
+        assertThat(model.healthResult().get()).contains("of 10 GB", "botops.message_log:", "day(s) ahead");
         ui.until(() -> model.runs().stream().anyMatch(r -> r.kind().equals("HEALTH") && r.outcome().equals("SUCCEEDED")));
     }
 
