@@ -54,9 +54,10 @@ class MigrationsTest {
                 + "WHERE n.nspname = 'public'")).isEmpty();
         assertThat(Sql.strings(empty, "SELECT tablename FROM pg_tables WHERE schemaname = 'botops'"))
                 .contains("users", "trades", "positions", "message_log", "metric_samples", "alerts", "migration_history");
+        String user = empty.target().user();
         assertThat(Sql.strings(empty, "SELECT version || ' ' || description || ' ' || applied_by || ' ' || length(checksum) "
                 + "FROM botops.migration_history ORDER BY applied_at, version"))
-                .startsWith("1 baseline postgres 64", "2.1 table size samples postgres 64", "5.1 demo data postgres 64");
+                .startsWith("1 baseline " + user + " 64", "2.1 table size samples " + user + " 64", "5.1 demo data " + user + " 64");
     }
 
     @Test

@@ -39,7 +39,12 @@ class UpgradeFrom010Test {
     UpgradeFrom010Test(TestDatabase testDb) {
         this.testDb = testDb;
         this.old = testDb.emptySibling("upgrade010");
-        build010(old);
+        try {
+            build010(old);
+        } catch (RuntimeException e) {
+            old.drop();
+            throw e;
+        }
     }
 
     @AfterEach
@@ -79,8 +84,9 @@ class UpgradeFrom010Test {
                 + "ORDER BY 1")).containsExactly("message_log_default", "message_log_p20250101", "message_log_p20250102");
         assertThat(Sql.strings(old, "SELECT obj_description('botops.price_ticks_p20240101'::regclass, 'pg_class')"))
                 .containsExactly("botops: detached by retention, to be dropped");
+        String user = old.target().user();
         assertThat(Sql.strings(old, "SELECT version || ' ' || app_version || ' ' || applied_by FROM botops.migration_history ORDER BY applied_at"))
-                .containsExactly("1 0.1.0 postgres", "2.1 0.1.0 postgres", "5.1 0.1.0 postgres");
+                .containsExactly("1 0.1.0 " + user, "2.1 0.1.0 " + user, "5.1 0.1.0 " + user);
         // The size history follows the tables it is about; the operator's table keeps its name.
         assertThat(Sql.strings(old, "SELECT schema_name || '.' || table_name FROM botops.table_size_samples ORDER BY 1"))
                 .containsExactly("botops.message_log", "public.orders");
@@ -140,7 +146,7 @@ class UpgradeFrom010Test {
 
     /** BotOps 0.1.0's database: Flyway as 0.1.0 configured it (the default schema, public), then what its services wrote. */
     private static void build010(TestDatabase db) {
-        Flyway.configure().dataSource(db.jdbcUrl(), "postgres", "").locations("classpath:db/migration").connectRetries(0)
+        Flyway.configure().dataSource(db.jdbcUrl(), db.target().user(), db.target().password()).locations("classpath:db/migration").connectRetries(0)
                 .target("5.1").load().migrate();
         Sql.run(db,
                 "CREATE TABLE public.orders (id serial PRIMARY KEY, item text)",
