@@ -63,4 +63,9 @@ class ArchitectureTest {
     static final ArchRule executorsStopThroughTheThreadsHelper = noClasses().that().resideOutsideOfPackage("dev.botops.concurrent..")
             .should().callMethodWhere(target(name("awaitTermination")))
             .because("dev.botops.concurrent.Threads does the ordered, bounded shutdown in one place");
+
+    /** The instance lease is a leaf the bot and maintenance share: it knows only the database layer. */
+    @ArchTest
+    static final ArchRule leaseIsALeaf = classes().that().resideInAPackage("dev.botops.lease..")
+            .should().onlyDependOnClassesThat().resideInAnyPackage("dev.botops.lease..", "dev.botops.db..", "java..", "org.slf4j..");
 }

@@ -41,6 +41,11 @@ public record BotConfig(BotToken token, String apiUrl, String instanceName, List
                 marketSeed, marketTick, timeout, conflictPause, maxBackoff, sendLimits, alerts);
     }
 
+    public BotConfig withApiUrl(String url) {
+        return new BotConfig(token, url, instanceName, adminChats, leaseTtl, webhookPolicy, conflictLimit, startingBalance,
+                marketSeed, marketTick, pollTimeout, conflictPause, maxBackoff, sendLimits, alerts);
+    }
+
     public BotConfig withAlerts(AlertPolicy policy) {
         return new BotConfig(token, apiUrl, instanceName, adminChats, leaseTtl, webhookPolicy, conflictLimit, startingBalance,
                 marketSeed, marketTick, pollTimeout, conflictPause, maxBackoff, sendLimits, policy);

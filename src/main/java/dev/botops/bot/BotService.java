@@ -1,7 +1,5 @@
 package dev.botops.bot;
 
-import dev.botops.bot.lease.InstanceLease;
-import dev.botops.bot.lease.LeaseHolder;
 import dev.botops.bot.lease.LeaseKeeper;
 import dev.botops.bot.lease.LeaseListener;
 import dev.botops.bot.telegram.TelegramGateway;
@@ -10,6 +8,8 @@ import dev.botops.bot.trading.TradingCommands;
 import dev.botops.bot.trading.UpdateProcessor;
 import dev.botops.concurrent.Threads;
 import dev.botops.db.Database;
+import dev.botops.lease.InstanceLease;
+import dev.botops.lease.LeaseHolder;
 import dev.botops.monitor.AlertListener;
 import dev.botops.monitor.AlertSink;
 import java.net.InetAddress;
@@ -29,49 +29,61 @@ import org.slf4j.LoggerFactory;
  * The Telegram bot as one service: it stands by until this instance holds the bot's lease, then checks for
  * a webhook, polls, answers users, ticks the market and notifies admins; it steps down when the lease is
  * lost and stops gracefully (offset confirmed, lease released) when closed.
+ *
+ * <p>Polling runs ({@link PollingLoop}) are executed one after the other on the service's one polling thread:
+ * a run started while the previous one still finishes its batch (a step-down during a database outage) waits
+ * in that thread's queue, so the process never has two runs talking to Telegram, and nobody has to wait for
+ * the old run to make sure of it. The service also owns the {@link FailurePolicy} every run applies.
  */
 public final class BotService implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(BotService.class);
+    /**
+     * How long pause and close wait for the polling run to confirm its offset before they release the lease. A
+     * run still busy after that (its batch stuck in database retries) is told to step down instead: it stores
+     * its offset but no longer confirms it, since another instance may poll as soon as the lease is free.
+     */
     private static final Duration STOP_WAIT = Duration.ofSeconds(4);
     private static final String STOPPED_BY_OPERATOR = "Stopped by the operator; the lease is free for a standby instance";
 
-    private final BotConfig config;
-    private final AlertSink alerts;
     private final BotCounters counters = new BotCounters();
     private final StatusBoard board;
     private final TelegramGateway gateway;
     private final OutgoingSender sender;
     private final MarketSimulator market;
-    private final UpdateProcessor processor;
     private final BotOffsets offsets;
     private final AdminAlertNotifier adminAlerts;
     private final ExecutorService workers;
     private final LeaseKeeper leaseKeeper;
-    private final AnsweredUpdates answered = new AnsweredUpdates();
-    /** The running loop, or null. */
-    private PollingLoop loop;
-    /** The loop stopped last: it may still be finishing its batch, and the next loop waits for it to end. */
-    private PollingLoop previousLoop;
     private final MessageLog messageLog;
-    private boolean conflictAlertRaised;
+    private final BotConfig config;
+    private final FailurePolicy failures;
+    private final StartupChecks startupChecks;
+    private final UpdateDispatcher dispatcher;
+    /** The one thread every polling run of this service runs on, one run after the other. */
+    private final ExecutorService pollingThread = Executors.newSingleThreadExecutor(Threads.daemon("bot-poll"));
+    /** The latest run (queued, running or ended), or null before the first. */
+    private PollingLoop run;
+    private int runs;
     /** Stopped by the operator ({@link #pause()}): out of the running for the lease until {@link #resume()}. */
     private boolean paused;
     private boolean closed;
 
     public BotService(BotConfig config, Database db, AlertSink alerts) {
         this.config = config;
-        this.alerts = alerts;
-        this.board = new StatusBoard(counters, config.token().sandbox());
         this.gateway = new TelegramGateway(config.token(), config.apiUrl(), config.pollTimeout());
         this.sender = new OutgoingSender(gateway, config.sendLimits(), counters);
+        this.board = new StatusBoard(counters, config.token().sandbox(), sender::queued);
         this.market = new MarketSimulator(db, config.marketSeed(), config.marketTick());
-        this.processor = new UpdateProcessor(db, new TradingCommands(market, config.startingBalance(), () -> board.snapshot().botUsername()));
+        UpdateProcessor processor = new UpdateProcessor(db, new TradingCommands(market, config.startingBalance(), board::knownUsername));
         this.offsets = new BotOffsets(db, "bot:" + config.token().id());
         this.messageLog = new MessageLog(db);
         this.adminAlerts = new AdminAlertNotifier(sender, config.adminChats(), config.alerts());
         // Leave connections for the lease heartbeat, the market and the rest of the app.
         int workerCount = Math.max(1, db.poolSize() - 2);
         this.workers = Executors.newFixedThreadPool(workerCount, Threads.numberedDaemons("bot-worker"));
+        this.failures = new FailurePolicy(config, alerts, counters);
+        this.startupChecks = new StartupChecks(config, gateway, board, failures);
+        this.dispatcher = new UpdateDispatcher(processor, sender, counters, workers);
         String holderId = config.instanceName() + "/" + UUID.randomUUID().toString().substring(0, 8);
         InstanceLease lease = new InstanceLease(db, "bot:" + config.token().id(), holderId, hostName(),
                 ProcessHandle.current().pid(), config.leaseTtl());
@@ -88,7 +100,6 @@ public final class BotService implements AutoCloseable {
             }
         });
     }
-
     private static String hostName() {
         try {
             return InetAddress.getLocalHost().getHostName();
@@ -149,7 +160,7 @@ public final class BotService implements AutoCloseable {
             paused = true;
         }
         log.info("Operator stopped the bot");
-        // Outside this monitor: stepping down calls standBy() on the lease thread, which takes it.
+        // Outside this monitor: the lease keeper calls standBy() holding its own lock, and its thread takes this monitor.
         leaseKeeper.pause();
         synchronized (this) {
             if (!closed) {
@@ -177,9 +188,11 @@ public final class BotService implements AutoCloseable {
             return;
         }
         log.info("Operator asked the bot to retry polling");
-        // The loop that hit the conflict is ending (confirming its offset); the new one waits for it to end.
-        stopLoop(false);
-        startLoop();
+        // The run that hit the conflict has ended or is ending (confirming its offset); the new one runs after it.
+        if (run != null) {
+            run.stop();
+        }
+        startRun();
     }
 
     private synchronized void activate() {
@@ -189,48 +202,58 @@ public final class BotService implements AutoCloseable {
         board.holder(leaseKeeper.lastKnownHolder());
         adminAlerts.setActive(true);
         market.startTicking();
-        startLoop();
+        startRun();
     }
 
     /**
-     * Starts a loop without waiting for the previous one: if that one is still finishing its batch (a step-down
-     * during a database outage outlasts the stop wait), the new loop waits for it on its own thread, so the lease
-     * thread is not held up and the process never has two loops polling.
+     * Queues a new run on the polling thread, behind the previous one if that is still finishing its batch: the
+     * caller (the lease thread, the operator) is not held up, and two runs never poll at once.
      */
-    private void startLoop() {
-        board.set(BotState.POLLING, "Starting to poll");
-        loop = new PollingLoop(config, gateway, processor, sender, offsets, board, counters, alerts, workers, answered,
-                conflictAlertRaised, previousLoop);
-        loop.start();
-    }
-
-    private synchronized void standBy(Optional<LeaseHolder> activeHolder) {
-        // Closing and pausing release the lease only after this returns, so their loop may still confirm its offset;
-        // a lost lease may already be someone else's.
-        stopLoop(!closed && !paused);
-        market.stopTicking();
-        adminAlerts.setActive(false);
-        board.holder(activeHolder);
-        if (closed) {
-            board.set(BotState.STOPPED, "Stopped");
-        } else if (paused) {
-            board.set(BotState.STOPPED, STOPPED_BY_OPERATOR);
+    private void startRun() {
+        PollingLoop previous = run;
+        run = new PollingLoop(++runs, config, gateway, offsets, board, counters, failures, startupChecks, dispatcher);
+        if (previous != null && !previous.ended()) {
+            log.info("Polling run {} waits for run {} to finish its batch", runs, runs - 1);
+            board.set(BotState.BACKING_OFF, "Waiting for the previous polling run to finish its batch");
         } else {
-            board.set(BotState.STANDBY, activeHolder.map(h -> "Another instance is active: " + h.holderId() + " on " + h.host())
-                    .orElse("The lease could not be renewed; standing by"));
+            board.set(BotState.POLLING, "Starting to poll");
         }
+        pollingThread.execute(run);
     }
 
-    private void stopLoop(boolean leaseLost) {
-        if (loop != null) {
-            if (leaseLost) {
-                loop.stepDown(STOP_WAIT);
-            } else {
-                loop.stop(STOP_WAIT);
+    private void standBy(Optional<LeaseHolder> activeHolder) {
+        PollingLoop stopped;
+        boolean leaseLost;
+        synchronized (this) {
+            // Closing and pausing release the lease only after this returns, so their run may still confirm its offset;
+            // a lost lease may already be someone else's.
+            leaseLost = !closed && !paused;
+            stopped = run;
+            if (stopped != null) {
+                if (leaseLost) {
+                    stopped.stepDown();
+                } else {
+                    stopped.stop();
+                }
             }
-            conflictAlertRaised = loop.conflictAlertRaised();
-            previousLoop = loop;
-            loop = null;
+            market.stopTicking();
+            adminAlerts.setActive(false);
+            board.holder(activeHolder);
+            if (closed) {
+                board.set(BotState.STOPPED, "Stopped");
+            } else if (paused) {
+                board.set(BotState.STOPPED, STOPPED_BY_OPERATOR);
+            } else {
+                board.set(BotState.STANDBY, activeHolder.map(h -> "Another instance is active: " + h.holderId() + " on " + h.host())
+                        .orElse("The lease could not be renewed; standing by"));
+            }
+        }
+        // A lost lease needs no wait: the next run queues behind this one. Pause and close wait, so that the
+        // offset is confirmed before the lease is released.
+        if (!leaseLost && stopped != null && !stopped.awaitEnd(STOP_WAIT)) {
+            log.warn("The polling run did not stop within {} s (its batch is still in the database); the lease is released now, "
+                    + "so it will store its offset without confirming it to Telegram", STOP_WAIT.toSeconds());
+            stopped.stepDown();
         }
     }
 
@@ -250,9 +273,12 @@ public final class BotService implements AutoCloseable {
         long started = System.nanoTime();
         leaseKeeper.close();
         synchronized (this) {
-            stopLoop(false);
+            if (run != null) {
+                run.stop();
+            }
             board.set(BotState.STOPPED, "Stopped");
         }
+        Threads.shutdown(pollingThread, Duration.ofSeconds(2), "The polling thread");
         adminAlerts.close();
         sender.close(Duration.ofSeconds(1));
         market.close();

@@ -19,13 +19,15 @@ import org.slf4j.LoggerFactory;
  * reserves its chat's next slot (1/s for private chats, 20/min for groups) and waits for it in a delay queue, so a busy chat never holds up the others. Each lane (user
  * replies, admin alerts) has its own thread and its own share of the overall budget (a Failsafe smooth rate limiter), so an alert is never
  * stuck behind user traffic. A 429 that still happens is honoured ({@code retry_after}); network and 5xx
- * failures are retried a few times with backoff; a rejected message (400) is dropped and logged.
+ * failures are retried a few times with backoff; a rejected message (400) is dropped and logged; a 2xx answer the
+ * client cannot read means the message was sent: it is counted, never sent again.
  */
 public final class OutgoingSender implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(OutgoingSender.class);
     private static final int MAX_TEXT = 4096;
     private static final int MAX_ATTEMPTS = 4;
     private static final int MAX_QUEUED = 20_000;
+    private static final long UNREADABLE_WARNING_EVERY = TimeUnit.MINUTES.toNanos(1);
 
     /** Which lane a message travels in. */
     public enum Lane { USER, ADMIN }
@@ -37,6 +39,10 @@ public final class OutgoingSender implements AutoCloseable {
     private final LaneWorker userLane;
     private final LaneWorker adminLane;
     private final AtomicLong sequence = new AtomicLong();
+    private final Object unreadableLog = new Object();
+    private boolean unreadableWarned;
+    private long unreadableWarnedAt;
+    private long unreadableUnwarned;
 
     public OutgoingSender(TelegramGateway gateway, SendLimits limits, BotCounters counters) {
         this.gateway = gateway;
@@ -56,7 +62,7 @@ public final class OutgoingSender implements AutoCloseable {
         String bounded = text.length() > MAX_TEXT ? text.substring(0, MAX_TEXT - 1) + "…" : text;
         LaneWorker worker = lane == Lane.ADMIN ? adminLane : userLane;
         if (worker.queue.size() >= MAX_QUEUED) {
-            counters.error();
+            counters.error("Outgoing " + lane + " queue is full (" + MAX_QUEUED + " messages); a message was dropped");
             log.warn("Outgoing {} queue is full ({} messages); dropping a message to chat {}", lane, MAX_QUEUED, chatId);
             return;
         }
@@ -182,7 +188,7 @@ public final class OutgoingSender implements AutoCloseable {
                     Thread.currentThread().interrupt();
                     return;
                 } catch (RuntimeException e) {
-                    counters.error();
+                    counters.error("Sending a message failed unexpectedly: " + e);
                     log.error("Sending a message failed unexpectedly", e);
                 }
             }
@@ -190,8 +196,13 @@ public final class OutgoingSender implements AutoCloseable {
 
         private void handleFailure(Outgoing message, BotApiException failure, Throwable raw) {
             if (failure == null) {
-                counters.error();
-                log.warn("Message to chat {} failed: {}", message.chatId(), raw.toString());
+                counters.error("Message to chat " + message.chatId() + " failed: " + raw);
+                log.warn("Message to chat {} failed", message.chatId(), raw);
+                return;
+            }
+            if (failure.kind() == BotApiException.Kind.UNREADABLE) {
+                // A 2xx: Telegram has the message. Sending it again would show the user every reply twice.
+                unreadable(message, failure);
                 return;
             }
             if (failure.kind() == BotApiException.Kind.TOO_MANY_REQUESTS) {
@@ -200,7 +211,7 @@ public final class OutgoingSender implements AutoCloseable {
                 queue.add(message.retryAt(System.nanoTime() + failure.retryAfter().toNanos()));
                 return;
             }
-            counters.error();
+            counters.error(failure.getMessage());
             if ((failure.transientFailure()) && message.attempt() < MAX_ATTEMPTS && running) {
                 long backoff = TimeUnit.SECONDS.toNanos(1L << (message.attempt() - 1));
                 log.warn("Message to chat {} failed ({}); retrying in {} s", message.chatId(), failure.getMessage(), backoff / 1_000_000_000L);
@@ -209,6 +220,29 @@ public final class OutgoingSender implements AutoCloseable {
             }
             log.warn("Message to chat {} dropped after {} attempt(s): {}", message.chatId(), message.attempt(), failure.getMessage());
         }
+    }
+
+    /**
+     * Counts an unreadable 2xx answer to a sent message; the first is logged at once, later ones at most once a
+     * minute with how many came since (each in the debug log), so a server that always answers so does not flood the log.
+     */
+    private void unreadable(Outgoing message, BotApiException failure) {
+        counters.unreadableAnswer(failure.getMessage());
+        long now = System.nanoTime();
+        long count;
+        synchronized (unreadableLog) {
+            unreadableUnwarned++;
+            if (unreadableWarned && now - unreadableWarnedAt < UNREADABLE_WARNING_EVERY) {
+                log.debug("Message to chat {} was accepted but its answer is unreadable: {}", message.chatId(), failure.getMessage());
+                return;
+            }
+            count = unreadableUnwarned;
+            unreadableUnwarned = 0;
+            unreadableWarned = true;
+            unreadableWarnedAt = now;
+        }
+        log.warn("Message to chat {} was accepted but its answer is unreadable; it is not sent again ({} such answer(s) "
+                + "since the last warning): {}", message.chatId(), count, failure.getMessage());
     }
 
     /**

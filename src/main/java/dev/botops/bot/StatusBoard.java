@@ -1,11 +1,12 @@
 package dev.botops.bot;
 
-import dev.botops.bot.lease.LeaseHolder;
+import dev.botops.lease.LeaseHolder;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
+import java.util.function.IntSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,6 +16,7 @@ final class StatusBoard {
 
     private final BotCounters counters;
     private final boolean sandbox;
+    private final IntSupplier sendQueue;
     private final List<Consumer<BotStatus>> listeners = new CopyOnWriteArrayList<>();
     private BotState state = BotState.STOPPED;
     private String reason = "Not started";
@@ -22,9 +24,10 @@ final class StatusBoard {
     private String username = "";
     private Instant since = Instant.now();
 
-    StatusBoard(BotCounters counters, boolean sandbox) {
+    StatusBoard(BotCounters counters, boolean sandbox, IntSupplier sendQueue) {
         this.counters = counters;
         this.sandbox = sandbox;
+        this.sendQueue = sendQueue;
     }
 
     void set(BotState newState, String newReason) {
@@ -54,13 +57,21 @@ final class StatusBoard {
         username = name == null ? "" : name;
     }
 
+    /** The bot's username, or null while it is not known (getMe failed): then no command counts as meant for another bot. */
+    synchronized String knownUsername() {
+        return username.isEmpty() ? null : username;
+    }
+
     synchronized BotState state() {
         return state;
     }
 
     synchronized BotStatus snapshot() {
+        BotCounters.LastError last = counters.lastError();
         return new BotStatus(state, reason, holder, username, sandbox, counters.updates.get(), counters.errors.get(),
-                counters.conflicts.get(), counters.rateLimited.get(), since);
+                counters.conflicts.get(), counters.rateLimited.get(), since, counters.updatesLastMinute(), sendQueue.getAsInt(),
+                counters.unreadableAnswers.get(), last == null ? "" : last.text(),
+                last == null ? Optional.empty() : Optional.of(last.at()));
     }
 
     void addListener(Consumer<BotStatus> listener) {

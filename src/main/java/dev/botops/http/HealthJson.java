@@ -253,6 +253,10 @@ final class HealthJson {
         details.put("errors", bot.errors());
         details.put("conflicts409", bot.conflicts());
         details.put("rateLimited429", bot.rateLimited());
+        details.put("unreadableAnswers", bot.unreadableAnswers());
+        details.put("updatesPerMinute", bot.updatesPerMinute());
+        details.put("sendQueue", bot.sendQueue());
+        details.put("lastError", bot.lastError());
         bot.activeHolder().ifPresent(holder -> {
             ObjectNode h = details.putObject("leaseHolder");
             h.put("holderId", holder.holderId());

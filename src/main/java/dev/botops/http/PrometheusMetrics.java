@@ -163,6 +163,8 @@ final class PrometheusMetrics {
         botCounter("botops_bot_errors", "Failed polls, updates and sends since this process started.", BotStatus::errors);
         botCounter("botops_bot_conflicts", "HTTP 409 Conflict answers from the Bot API (another poller or a webhook).", BotStatus::conflicts);
         botCounter("botops_bot_rate_limited", "HTTP 429 Too Many Requests answers from the Bot API.", BotStatus::rateLimited);
+        botCounter("botops_bot_unreadable_answers", "2xx answers from the Bot API the client could not read (carried out, never sent again).",
+                BotStatus::unreadableAnswers);
         GaugeWithCallback.builder().name("botops_bot_state").labelNames("state")
                 .help("1 for the bot's current state, 0 for the others; no samples when the bot does not run here.")
                 .callback(cb -> {

@@ -1,7 +1,7 @@
 package dev.botops.bot;
 
-import dev.botops.bot.lease.LeaseHolder;
 import dev.botops.bot.lease.LeaseListener;
+import dev.botops.lease.LeaseHolder;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;

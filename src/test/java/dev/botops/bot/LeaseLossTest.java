@@ -17,7 +17,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * An instance that loses its lease while its polling loop is stuck in the database work of a batch (the drill's
  * second finding): it must never run two loops at once when it gets the lease back, and the stepped-down loop
- * must not confirm its offset to Telegram (another instance may be polling with the token by then).
+ * must not confirm its offset to Telegram (another instance may be polling with the token by then). The same
+ * holds for a loop the operator's stop could not wait for.
  */
 class LeaseLossTest {
     /** Retries long enough that the stuck offset write outlasts the lease and the step-down's stop wait. */
@@ -64,6 +65,32 @@ class LeaseLossTest {
         assertThat(fixture.count("SELECT count(*) FROM trades WHERE user_id = 41")).isEqualTo(1);
         assertThat(fixture.emulator().sentTo(41)).extracting(SentMessage::text).hasSize(3)
                 .element(1).isEqualTo("Bought 1 AAPL at $190.00 for $190.00. Cash left: $9,810.00.");
+    }
+
+    @Test
+    void pausingWhileTheRunIsStuckInItsBatchReleasesTheLeaseAndLeavesTheOffsetUnconfirmed() throws SQLException {
+        BotService bot = fixture.pollingBot("paused-while-stuck");
+        fixture.ask(42, "/start");
+        try (CapturedLog log = new CapturedLog(); Connection offsetLock = fixture.testDb().admin().getConnection()) {
+            // The offset row locked: the run commits the trade, then hangs in the retries of storing its offset.
+            lock(offsetLock, "SELECT * FROM bot_offsets FOR UPDATE");
+            long lastId = fixture.emulator().post(UserMessage.privateChat(42, "U42", "/buy AAPL 1"));
+            await().atMost(Duration.ofSeconds(10)).until(() -> fixture.count("SELECT count(*) FROM trades WHERE user_id = 42") == 1);
+            int polls = fixture.emulator().calls("getUpdates");
+
+            // Waits (boundedly) for the run to confirm its offset, gives up, and releases the lease anyway.
+            bot.pause();
+
+            assertThat(bot.status().state()).isEqualTo(BotState.STOPPED);
+            assertThat(fixture.count("SELECT count(*) FROM instance_lease WHERE expires_at > now()")).isZero();
+            offsetLock.rollback();
+            await().atMost(Duration.ofSeconds(20)).until(() -> log.lines().stream()
+                    .anyMatch(line -> line.contains("offset " + (lastId + 1) + " is stored but not confirmed")));
+            assertThat(fixture.storedOffset()).isEqualTo(lastId + 1);
+            // A standby may poll as soon as the lease is free: the released run's final getUpdates would end its poll with 409.
+            assertThat(fixture.emulator().calls("getUpdates")).isEqualTo(polls);
+            assertThat(fixture.emulator().confirmedBelow()).isLessThanOrEqualTo(lastId);
+        }
     }
 
     private int botApiCalls() {

@@ -3,7 +3,7 @@ package dev.botops.bot;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.botops.bot.lease.LeaseHolder;
+import dev.botops.lease.LeaseHolder;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;

@@ -26,8 +26,8 @@ class PollingResilienceTest {
         await().atMost(Duration.ofSeconds(20)).until(() -> bot.status().state() == BotState.CONFLICT);
         assertThat(bot.status().conflicts()).isEqualTo(5);
         assertThat(bot.status().reason()).contains("409 Conflict 5 times in a row");
-        assertThat(fixture.alerts().active(PollingLoop.CONFLICT_RULE).severity()).isEqualTo(Severity.CRITICAL);
-        assertThat(fixture.alerts().active(PollingLoop.CONFLICT_RULE).message()).contains("Another process is polling with this bot token");
+        assertThat(fixture.alerts().active(FailurePolicy.CONFLICT_RULE).severity()).isEqualTo(Severity.CRITICAL);
+        assertThat(fixture.alerts().active(FailurePolicy.CONFLICT_RULE).message()).contains("Another process is polling with this bot token");
         int calls = fixture.emulator().calls("getUpdates");
         await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3)).until(() -> fixture.emulator().calls("getUpdates") == calls);
     }
@@ -43,7 +43,7 @@ class PollingResilienceTest {
 
         assertThat(fixture.ask(2, "/balance")).isEqualTo("Cash: $10,000.00.");
         assertThat(bot.status().state()).isEqualTo(BotState.POLLING);
-        assertThat(fixture.alerts().isActive(PollingLoop.CONFLICT_RULE)).isFalse();
+        assertThat(fixture.alerts().isActive(FailurePolicy.CONFLICT_RULE)).isFalse();
         assertThat(fixture.alerts().events()).extracting(RecordingAlertSink.Event::raised).containsExactly(true, false);
     }
 
@@ -92,7 +92,7 @@ class PollingResilienceTest {
 
         assertThat(fixture.emulator().webhookUrl()).isEmpty();
         RecordingAlertSink.Event raised = fixture.alerts().events().get(0);
-        assertThat(raised.ruleId()).isEqualTo(PollingLoop.WEBHOOK_RULE);
+        assertThat(raised.ruleId()).isEqualTo(FailurePolicy.WEBHOOK_RULE);
         assertThat(raised.severity()).isEqualTo(Severity.WARNING);
         assertThat(raised.message()).contains("https://hooks.example.com/…").contains("removed")
                 .doesNotContain("secret-path").doesNotContain(BotHarness.TOKEN.value());
@@ -112,7 +112,7 @@ class PollingResilienceTest {
         assertThat(bot.status().reason()).contains("webhook is set (https://hooks.example.com/…)").contains("refuse");
         assertThat(fixture.emulator().webhookUrl()).isEqualTo("https://hooks.example.com/other");
         assertThat(fixture.emulator().calls("getUpdates")).isZero();
-        assertThat(fixture.alerts().active(PollingLoop.WEBHOOK_RULE).severity()).isEqualTo(Severity.CRITICAL);
+        assertThat(fixture.alerts().active(FailurePolicy.WEBHOOK_RULE).severity()).isEqualTo(Severity.CRITICAL);
     }
 
     @Test

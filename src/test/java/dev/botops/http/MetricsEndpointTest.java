@@ -60,6 +60,7 @@ class MetricsEndpointTest {
                 .containsEntry("botops_bot_errors_total", "counter")
                 .containsEntry("botops_bot_conflicts_total", "counter")
                 .containsEntry("botops_bot_rate_limited_total", "counter")
+                .containsEntry("botops_bot_unreadable_answers_total", "counter")
                 .containsEntry("botops_bot_state", "gauge")
                 .containsEntry("botops_health_status", "gauge");
         assertThat(metrics.value("botops_health_status", "status", "UP")).isEqualTo(1);
@@ -100,6 +101,7 @@ class MetricsEndpointTest {
         assertThat(metrics.value("botops_bot_updates_total")).isEqualTo(bot.get("updatesProcessed").asDouble());
         assertThat(metrics.value("botops_bot_conflicts_total")).isEqualTo(bot.get("conflicts409").asDouble());
         assertThat(metrics.value("botops_bot_rate_limited_total")).isEqualTo(bot.get("rateLimited429").asDouble());
+        assertThat(metrics.value("botops_bot_unreadable_answers_total")).isEqualTo(bot.get("unreadableAnswers").asDouble());
         assertThat(metrics.value("botops_bot_state", "state", bot.get("state").asText().toLowerCase())).isEqualTo(1);
         assertThat(metrics.value("botops_health_status", "status", "WARN")).isEqualTo(1);
     }

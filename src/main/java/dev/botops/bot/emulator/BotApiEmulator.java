@@ -18,11 +18,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -56,7 +58,9 @@ public final class BotApiEmulator implements AutoCloseable {
     private final List<SentMessage> sent = new CopyOnWriteArrayList<>();
     private final List<Consumer<SentMessage>> listeners = new CopyOnWriteArrayList<>();
     private final Map<String, Deque<Fault>> faults = new HashMap<>();
-    private final Map<String, AtomicInteger> calls = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Faults that answer every call of a method ({@code *}: of every method), until cleared. */
+    private final Map<String, Fault> standingFaults = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
     private final AtomicInteger conflicts = new AtomicInteger();
     private volatile String webhookUrl = "";
 
@@ -67,6 +71,7 @@ public final class BotApiEmulator implements AutoCloseable {
         this.executor = executor;
         this.updates = new UpdateQueue(options.firstUpdateId());
         this.flood = new FloodControl(options.floodLimits());
+        options.standingFaults().forEach(this::always);
     }
 
     /** Starts an emulator on a free port of 127.0.0.1 that accepts only the given token. */
@@ -213,11 +218,20 @@ public final class BotApiEmulator implements AutoCloseable {
         inject(method, fault, 1);
     }
 
-    /** Drops faults not yet used. */
+    /**
+     * Every call of the method ({@code *}: of every method) is answered with the fault from now on, until
+     * {@link #clearFaults()}; faults injected for the next calls still come first.
+     */
+    public void always(String method, Fault fault) {
+        standingFaults.put(method.toLowerCase(Locale.ROOT), fault);
+    }
+
+    /** Drops faults not yet used, and standing ones. */
     public void clearFaults() {
         synchronized (faults) {
             faults.clear();
         }
+        standingFaults.clear();
     }
 
     /** Faults still queued for the method. */
@@ -283,11 +297,14 @@ public final class BotApiEmulator implements AutoCloseable {
             calls.computeIfAbsent(method, m -> new AtomicInteger()).incrementAndGet();
             JsonNode params = params(exchange);
             Fault fault = nextFault(method);
-            if (fault != null && applyFault(exchange, fault)) {
+            if (fault != null && !fault.afterWork() && applyFault(exchange, fault)) {
                 return;
             }
             Answer answer = answer(method, params);
-            respond(exchange, answer.status, answer.body);
+            if (fault != null && fault.afterWork() && answer.status / 100 == 2) {
+                answer = spoil(answer, fault);
+            }
+            respond(exchange, answer.status, "application/json", answer.body);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (IOException e) {
@@ -301,8 +318,25 @@ public final class BotApiEmulator implements AutoCloseable {
     private Fault nextFault(String method) {
         synchronized (faults) {
             Deque<Fault> queue = faults.get(method);
-            return queue == null ? null : queue.pollFirst();
+            Fault next = queue == null ? null : queue.pollFirst();
+            if (next != null) {
+                return next;
+            }
         }
+        Fault standing = standingFaults.get(method);
+        return standing != null ? standing : standingFaults.get("*");
+    }
+
+    /** The answer of a request that was carried out, spoilt the way the fault says. */
+    private Answer spoil(Answer answer, Fault fault) throws IOException {
+        if (fault.kind() == Fault.Kind.TRUNCATED_ANSWER) {
+            return new Answer(answer.status, Arrays.copyOf(answer.body, answer.body.length / 2));
+        }
+        JsonNode body = json.readTree(answer.body);
+        if (body.path("result").isObject()) {
+            ((ObjectNode) body.get("result")).remove(fault.body());
+        }
+        return new Answer(answer.status, json.writeValueAsBytes(body));
     }
 
     /** Applies a fault; true when it replaced the answer, false when the normal answer follows (slow). */
@@ -331,6 +365,9 @@ public final class BotApiEmulator implements AutoCloseable {
                 return false;
             case DROP_CONNECTION:
                 // Closing the exchange before any response header closes the TCP connection.
+                return true;
+            case ANSWER:
+                respond(exchange, fault.status(), fault.contentType(), fault.body().getBytes(StandardCharsets.UTF_8));
                 return true;
             default:
                 throw new IllegalStateException(fault.kind().name());
@@ -488,7 +525,11 @@ public final class BotApiEmulator implements AutoCloseable {
     }
 
     private static void respond(HttpExchange exchange, int status, byte[] body) throws IOException {
-        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        respond(exchange, status, "application/json", body);
+    }
+
+    private static void respond(HttpExchange exchange, int status, String contentType, byte[] body) throws IOException {
+        exchange.getResponseHeaders().set("Content-Type", contentType);
         exchange.sendResponseHeaders(status, body.length);
         try (OutputStream out = exchange.getResponseBody()) {
             out.write(body);

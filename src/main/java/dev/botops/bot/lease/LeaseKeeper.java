@@ -1,6 +1,8 @@
 package dev.botops.bot.lease;
 
 import dev.botops.concurrent.Threads;
+import dev.botops.lease.InstanceLease;
+import dev.botops.lease.LeaseHolder;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;

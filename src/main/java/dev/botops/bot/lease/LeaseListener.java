@@ -1,5 +1,6 @@
 package dev.botops.bot.lease;
 
+import dev.botops.lease.LeaseHolder;
 import java.util.Optional;
 
 /**

@@ -3,8 +3,9 @@ package dev.botops.bot.telegram;
 import java.time.Duration;
 
 /**
- * A failed Bot API call, classified by what the caller should do about it. The message never contains the
- * token (it is masked where the failure is translated).
+ * A failed Bot API call, classified by what the caller should do about it. The message says what the server
+ * answered (the Bot API error, or the HTTP status and the first bytes of an answer the client could not read),
+ * or that nobody answered; it never contains the token (masked where the failure is translated).
  */
 public final class BotApiException extends Exception {
     private static final long serialVersionUID = 1L;
@@ -15,12 +16,19 @@ public final class BotApiException extends Exception {
         CONFLICT,
         /** 429: wait {@link #retryAfter()}. */
         TOO_MANY_REQUESTS,
-        /** 5xx or an unreadable answer: Telegram (or a proxy) is in trouble; back off and retry. */
+        /** 5xx, or a non-2xx answer that is not the Bot API's: Telegram (or a proxy) is in trouble; back off and retry. */
         SERVER,
         /** No answer: connection refused, reset, timed out, dropped. Back off and retry. */
         NETWORK,
-        /** 401/404: the token is wrong or revoked. Retrying does not help. */
+        /** 401: the token is wrong or revoked. Retrying does not help. */
         UNAUTHORIZED,
+        /** 404: the server has no such method at this URL (or the token is malformed). */
+        NOT_FOUND,
+        /**
+         * A 2xx answer the client could not read (not JSON, cut off, a required field missing). The server
+         * carried the request out: a message sent this way must not be sent again.
+         */
+        UNREADABLE,
         /** Another 4xx: the request itself is wrong (e.g. chat not found). Retrying does not help. */
         REJECTED,
         /** The call was cancelled because the bot is stopping. */
@@ -42,7 +50,7 @@ public final class BotApiException extends Exception {
         return kind;
     }
 
-    /** The Bot API error code (or HTTP status); 0 when there was no answer. */
+    /** The Bot API error code, or the HTTP status of an answer that had none; 0 when there was no answer. */
     public int errorCode() {
         return errorCode;
     }
@@ -52,7 +60,12 @@ public final class BotApiException extends Exception {
         return retryAfter;
     }
 
-    /** Worth retrying after a backoff (server trouble or no answer). */
+    /** Whether the server answered at all: false only for a connection failure or timeout, and a cancelled call. */
+    public boolean answered() {
+        return kind != Kind.NETWORK && kind != Kind.CANCELLED;
+    }
+
+    /** Worth retrying after a backoff (server trouble or no answer); never {@link Kind#UNREADABLE}, which was carried out. */
     public boolean transientFailure() {
         return kind == Kind.SERVER || kind == Kind.NETWORK;
     }

@@ -4,7 +4,7 @@ import dev.botops.bot.BotService;
 import dev.botops.bot.BotState;
 import dev.botops.bot.BotStatus;
 import dev.botops.bot.LoggedMessage;
-import dev.botops.bot.lease.LeaseHolder;
+import dev.botops.lease.LeaseHolder;
 import dev.botops.ui.common.Batcher;
 import dev.botops.ui.common.Formats;
 import dev.botops.ui.common.TaskExecutor;

@@ -1,10 +1,12 @@
 package dev.botops.bot.emulator;
 
+import static dev.botops.bot.telegram.EmulatedGateway.failureOf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.botops.bot.telegram.BotApiException;
 import dev.botops.bot.telegram.BotToken;
+import dev.botops.bot.telegram.EmulatedGateway;
 import dev.botops.bot.telegram.TelegramGateway;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -12,28 +14,24 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.telegram.telegrambots.meta.api.objects.Update;
 
 /** The emulator, driven by the real TelegramBots client. */
 class BotApiEmulatorTest {
     private static final BotToken TOKEN = new BotToken("123456:test-token-for-the-emulator-000000000");
 
+    @RegisterExtension
+    final EmulatedGateway api = new EmulatedGateway(TOKEN, Duration.ofSeconds(5));
     private BotApiEmulator emulator;
     private TelegramGateway gateway;
 
     @BeforeEach
     void start() {
-        emulator = BotApiEmulator.start(TOKEN.value());
-        gateway = new TelegramGateway(TOKEN, emulator.baseUrl(), Duration.ofSeconds(5));
-    }
-
-    @AfterEach
-    void stop() {
-        gateway.close();
-        emulator.close();
+        emulator = api.emulator();
+        gateway = api.gateway();
     }
 
     @Test
@@ -170,6 +168,74 @@ class BotApiEmulatorTest {
     }
 
     @Test
+    void aStandingFaultAnswersEveryCallUntilClearedAndInjectedFaultsComeFirst() throws Exception {
+        emulator.always("getWebhookInfo", Fault.notImplemented());
+        emulator.inject("getWebhookInfo", Fault.serverError(502));
+
+        assertThat(failureOf(() -> gateway.webhookInfo()).errorCode()).isEqualTo(502);
+        assertThat(failureOf(() -> gateway.webhookInfo()).errorCode()).isEqualTo(500);
+        assertThat(failureOf(() -> gateway.webhookInfo()).errorCode()).isEqualTo(500);
+        emulator.clearFaults();
+        assertThat(gateway.webhookInfo().getUrl()).isEmpty();
+    }
+
+    @Test
+    void aStandingFaultForEveryMethodAnswersThemAll() {
+        emulator.always("*", Fault.unauthorized());
+
+        assertThat(failureOf(() -> gateway.getMe()).errorCode()).isEqualTo(401);
+        assertThat(failureOf(() -> {
+            gateway.deleteWebhook();
+            return null;
+        }).errorCode()).isEqualTo(401);
+        assertThat(failureOf(() -> gateway.getUpdates(0, 1, Duration.ZERO)).errorCode()).isEqualTo(401);
+    }
+
+    @Test
+    void aTruncatedAnswerStillSendsTheMessage() throws Exception {
+        emulator.always("sendMessage", Fault.truncatedAnswer());
+
+        for (long chat = 1; chat <= 3; chat++) {
+            CompletableFuture<?> send = gateway.sendMessage(chat, "sent " + chat);
+            assertThatThrownBy(() -> send.get(5, TimeUnit.SECONDS)).hasCauseInstanceOf(BotApiException.class);
+        }
+
+        assertThat(emulator.sent()).extracting(SentMessage::text).containsExactly("sent 1", "sent 2", "sent 3");
+    }
+
+    @Test
+    void aTruncatedAnswerLeavesAnErrorAnswerAlone() {
+        emulator.always("sendMessage", Fault.truncatedAnswer());
+
+        BotApiException e = failureOf(() -> gateway.sendMessage(5, " ").get(5, TimeUnit.SECONDS));
+
+        assertThat(e.kind()).isEqualTo(BotApiException.Kind.REJECTED);
+        assertThat(e.getMessage()).isEqualTo("sendMessage: [400] Bad Request: message text is empty");
+    }
+
+    @Test
+    void aMissingFieldIsLeftOutOfTheResultOnly() {
+        emulator.inject("getMe", Fault.withoutField("is_bot"));
+
+        BotApiException e = failureOf(() -> gateway.getMe());
+
+        assertThat(e.getMessage()).contains("{\"ok\":true,\"result\":{\"id\":7000001,\"first_name\":\"BotOps Sandbox\",\"username\"");
+    }
+
+    @Test
+    void aNotImplementedMethodDoesNothing() {
+        emulator.setWebhookUrl("https://example.invalid/hook");
+        emulator.inject("deleteWebhook", Fault.notImplemented());
+
+        failureOf(() -> {
+            gateway.deleteWebhook();
+            return null;
+        });
+
+        assertThat(emulator.webhookUrl()).isEqualTo("https://example.invalid/hook");
+    }
+
+    @Test
     void aDroppedConnectionIsANetworkFailure() {
         emulator.inject("getMe", Fault.dropConnection());
         BotApiException e = failureOf(() -> gateway.getMe());
@@ -193,20 +259,5 @@ class BotApiEmulatorTest {
         } catch (BotApiException | InterruptedException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private interface Call {
-        Object run() throws Exception;
-    }
-
-    private static BotApiException failureOf(Call call) {
-        try {
-            call.run();
-        } catch (BotApiException e) {
-            return e;
-        } catch (Exception e) {
-            throw new AssertionError("expected a BotApiException", e);
-        }
-        throw new AssertionError("expected a BotApiException, the call succeeded");
     }
 }

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.botops.app.demo.DemoData;
 import dev.botops.bot.BotState;
 import dev.botops.bot.BotStatus;
-import dev.botops.bot.lease.LeaseHolder;
+import dev.botops.lease.LeaseHolder;
 import dev.botops.maintenance.Outcome;
 import dev.botops.maintenance.RunKind;
 import dev.botops.maintenance.RunRecord;

@@ -1,4 +1,4 @@
-package dev.botops.bot.lease;
+package dev.botops.lease;
 
 import java.time.Instant;
 
