@@ -48,6 +48,19 @@ class ArchitectureTest {
                     "dev.botops.maintenance..", "dev.botops.bot..", "dev.botops.http..")
             .should().dependOnClassesThat().resideInAPackage("javafx..");
 
+    /**
+     * Units of work are transactions whose settings last one transaction (DESIGN.md invariant 10): only the db layer
+     * switches a connection's autocommit or session properties, which would otherwise outlive the work.
+     */
+    @ArchTest
+    static final ArchRule onlyTheDbLayerChangesConnectionState = noClasses().that().resideOutsideOfPackage("dev.botops.db..")
+            .should().callMethod(java.sql.Connection.class, "setAutoCommit", boolean.class)
+            .orShould().callMethod(java.sql.Connection.class, "setReadOnly", boolean.class)
+            .orShould().callMethod(java.sql.Connection.class, "setSchema", String.class)
+            .orShould().callMethod(java.sql.Connection.class, "setTransactionIsolation", int.class)
+            .orShould().callMethod(java.sql.Connection.class, "setClientInfo", String.class, String.class)
+            .because("Database applies per-work settings transaction-locally; session state leaks through a pooler");
+
     /** The thread helpers are a leaf that every layer may use: they know only the JDK and the logging API. */
     @ArchTest
     static final ArchRule concurrentIsALeaf = classes().that().resideInAPackage("dev.botops.concurrent..")

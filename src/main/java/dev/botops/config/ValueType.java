@@ -31,6 +31,30 @@ public interface ValueType {
         };
     }
 
+    /**
+     * A plain SQL identifier that needs no quoting: lower-case letters, digits and underscores, starting with a
+     * letter or underscore, at most 63 characters, and not a name PostgreSQL reserves ({@code pg_*},
+     * {@code information_schema}, {@code public}).
+     */
+    static ValueType identifier() {
+        return new ValueType() {
+            @Override
+            public Object parse(String key, String raw, String shown) {
+                String value = raw.trim();
+                if (!value.matches("[a-z_][a-z0-9_]{0,62}") || value.startsWith("pg_") || value.equals("information_schema")
+                        || value.equals("public")) {
+                    throw ConfigException.invalid(key, shown, allowed());
+                }
+                return value;
+            }
+
+            @Override
+            public String allowed() {
+                return "A plain lower-case name (letters, digits, _; at most 63; not public, information_schema or pg_*), e.g. botops.";
+            }
+        };
+    }
+
     static ValueType integer(long min, long max) {
         return new ValueType() {
             @Override

@@ -9,6 +9,8 @@ import dev.failsafe.Failsafe;
 import dev.failsafe.FailsafeException;
 import dev.failsafe.FailsafeExecutor;
 import dev.failsafe.RetryPolicy;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -21,20 +23,37 @@ import org.slf4j.LoggerFactory;
 /**
  * The process's one connection pool and the only way the app runs SQL.
  *
- * <p>Every checkout labels the connection ({@code application_name = botops:<work>}) and sets that work's
- * {@code statement_timeout} and {@code lock_timeout} in one round trip. Work that fails on a transient
- * error (connection loss, 57P01-03, 53300, 40001, 40P01, 55P03) is retried with exponential backoff and
- * jitter, bounded in attempts and time; nothing else is retried.
+ * <p>Pooler-safe (DESIGN.md invariant 10): every unit of work runs in a transaction that begins by setting, for
+ * that transaction only ({@code set_config(..., true)}), its {@code application_name = botops:<work>},
+ * {@code statement_timeout}, {@code lock_timeout}, {@code idle_in_transaction_session_timeout} and the
+ * {@code search_path} (BotOps' own schema, {@link #schema()}, so unqualified names mean BotOps' tables), in one
+ * round trip. Nothing is ever set for the session, and the driver never keeps a server-side prepared statement
+ * ({@code prepareThreshold=0} unless the URL sets it), so a transaction-mode pooler (PgBouncer, the hosts'
+ * pooled URLs) can hand the server connection to another client after each transaction without handing it any
+ * of our state. Inside a unit, the connection's {@code commit()} and {@code rollback()} end the transaction so
+ * far and begin the next one with the same settings: long reads use that so their locks do not pile up until
+ * the end. The one exception is {@link #outsideTransaction}, for statements PostgreSQL refuses in a
+ * transaction (VACUUM).
+ *
+ * <p>Work that fails on a transient error (connection loss, 57P01-03, 53300, 40001, 40P01, 55P03) is retried
+ * with exponential backoff and jitter, bounded in attempts and time; nothing else is retried.
  *
  * <p>Idempotency: {@link #inTransaction} retries a transaction only when it failed before COMMIT was
  * sent (it was rolled back as a whole). If the connection is lost during COMMIT the outcome is unknown,
  * and the caller gets {@link DatabaseException.Kind#COMMIT_UNKNOWN} unless it used
  * {@link #inIdempotentTransaction}, which promises that running the work twice is harmless (the bot's
  * writes are, because they are keyed by the Telegram update id). Reads via {@link #withConnection} are
- * retried freely; callers must not use it for non-idempotent writes in autocommit mode.
+ * retried freely, also when COMMIT's outcome is unknown; callers must not use it for writes that are not
+ * idempotent.
  */
 public final class Database implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Database.class);
+    /** Ends a transaction that was left idle (a leak, a stuck caller) so it cannot pin a connection and a quota slot. */
+    static final Duration IDLE_IN_TRANSACTION_TIMEOUT = Duration.ofSeconds(60);
+    private static final String BEGIN_SQL = "SELECT set_config('application_name', ?, true), set_config('statement_timeout', ?, true), "
+            + "set_config('lock_timeout', ?, true), set_config('idle_in_transaction_session_timeout', ?, true), "
+            + "set_config('search_path', coalesce(?, (SELECT reset_val FROM pg_settings WHERE name = 'search_path')), true)";
+    private static final String BEGIN_READ_ONLY_SQL = BEGIN_SQL + ", set_config('transaction_read_only', 'on', true)";
 
     private final HikariDataSource pool;
     private final ConnectionTarget target;
@@ -42,9 +61,11 @@ public final class Database implements AutoCloseable {
     private final Duration defaultStatementTimeout;
     private final Duration defaultLockTimeout;
     private final int poolSize;
+    private final String schema;
 
     public Database(Settings settings, ConnectionTarget target) {
         this.target = target;
+        this.schema = settings.string(ConfigKey.DATABASE_SCHEMA);
         this.poolSize = settings.integer(ConfigKey.POOL_SIZE);
         this.defaultStatementTimeout = settings.duration(ConfigKey.STATEMENT_TIMEOUT);
         this.defaultLockTimeout = settings.duration(ConfigKey.LOCK_TIMEOUT);
@@ -76,8 +97,10 @@ public final class Database implements AutoCloseable {
         config.addDataSourceProperty("connectTimeout", String.valueOf(Math.max(1, (connectMillis + 999) / 1000)));
         config.addDataSourceProperty("loginTimeout", String.valueOf(Math.max(1, (connectMillis + 999) / 1000)));
         config.addDataSourceProperty("ApplicationName", Work.APPLICATION_PREFIX);
-        // A leaked transaction must not pin a connection (and a quota slot) for ever.
-        config.setConnectionInitSql("SET idle_in_transaction_session_timeout = '60s'");
+        // No named server-side prepared statements: behind a transaction-mode pooler the next transaction may run
+        // on another server connection, where "S_1" is unknown or already means something else. The driver
+        // gives a parameter of the URL precedence over these properties, so a URL that sets prepareThreshold wins.
+        config.addDataSourceProperty("prepareThreshold", "0");
         return config;
     }
 
@@ -99,13 +122,20 @@ public final class Database implements AutoCloseable {
                 .build();
     }
 
-    /** Runs read or idempotent work in autocommit mode; retried on transient failures. */
+    /**
+     * Runs reads, or writes that are safe to apply twice, in one transaction; retried on transient failures,
+     * also when the outcome of COMMIT is unknown.
+     */
     public <T> T withConnection(Work work, SqlFunction<T> body) {
-        return run(work, () -> {
-            try (Connection c = checkout(work)) {
-                return body.apply(c);
-            }
-        });
+        return run(work, () -> transaction(work, body, Commit.IDEMPOTENT, false));
+    }
+
+    /**
+     * Like {@link #withConnection}, in a READ ONLY transaction: the server refuses any write, so work that
+     * promises to write nothing (status, monitoring without the rights to write) cannot.
+     */
+    public <T> T readOnly(Work work, SqlFunction<T> body) {
+        return run(work, () -> transaction(work, body, Commit.IDEMPOTENT, true));
     }
 
     /**
@@ -114,29 +144,59 @@ public final class Database implements AutoCloseable {
      * back); a connection lost during COMMIT is reported as {@link DatabaseException.Kind#COMMIT_UNKNOWN}.
      */
     public <T> T inTransaction(Work work, SqlFunction<T> body) {
-        return run(work, () -> transaction(work, body, false));
+        return run(work, () -> transaction(work, body, Commit.REPORT_UNKNOWN, false));
     }
 
     /** Like {@link #inTransaction}, for work that is safe to apply twice: also retried when COMMIT's outcome is unknown. */
     public <T> T inIdempotentTransaction(Work work, SqlFunction<T> body) {
-        return run(work, () -> transaction(work, body, true));
+        return run(work, () -> transaction(work, body, Commit.IDEMPOTENT, false));
     }
 
-    /** Runs the body once, no retry: for work whose caller handles failure itself (e.g. VACUUM, lease probes). */
+    /**
+     * Runs the body once in one transaction, no retry: for work whose caller handles failure itself (snapshots,
+     * lease probes). A connection lost during COMMIT is reported as {@link DatabaseException.Kind#COMMIT_UNKNOWN}.
+     */
     public <T> T once(Work work, SqlFunction<T> body) {
-        try (Connection c = checkout(work)) {
+        try {
+            return transaction(work, body, Commit.REPORT_UNKNOWN, false);
+        } catch (SQLException | RuntimeException e) {
+            throw SqlErrors.translate(e, "Database " + work.label() + " work");
+        }
+    }
+
+    /**
+     * Runs the body once on a connection in autocommit mode, outside any transaction and with none of the
+     * per-work settings (they would have to be set for the session): only for statements PostgreSQL refuses in a
+     * transaction block, such as VACUUM. The search path, {@code statement_timeout} and {@code lock_timeout} are
+     * the role's own, so name tables schema-qualified and use statements that do not wait for locks
+     * ({@code VACUUM (SKIP_LOCKED)}). The body must not change session state. Never retried.
+     */
+    public <T> T outsideTransaction(Work work, SqlFunction<T> body) {
+        try (Connection c = pool.getConnection()) {
+            if (!c.getAutoCommit()) {
+                c.setAutoCommit(true);
+            }
             return body.apply(c);
         } catch (SQLException | RuntimeException e) {
             throw SqlErrors.translate(e, "Database " + work.label() + " work");
         }
     }
 
-    private <T> T transaction(Work work, SqlFunction<T> body, boolean idempotent) throws SQLException {
-        try (Connection c = checkout(work)) {
+    /** What a failure during COMMIT means for the caller. */
+    private enum Commit {
+        /** Retry: running the work twice is harmless. */
+        IDEMPOTENT,
+        /** Report {@link DatabaseException.Kind#COMMIT_UNKNOWN}: the work may or may not have been applied. */
+        REPORT_UNKNOWN
+    }
+
+    private <T> T transaction(Work work, SqlFunction<T> body, Commit onCommitFailure, boolean readOnly) throws SQLException {
+        try (Connection c = pool.getConnection()) {
             c.setAutoCommit(false);
             T result;
             try {
-                result = body.apply(c);
+                begin(c, work, readOnly);
+                result = body.apply(unitConnection(c, work, readOnly));
             } catch (SQLException | RuntimeException e) {
                 rollbackQuietly(c, e);
                 throw e;
@@ -147,7 +207,7 @@ public final class Database implements AutoCloseable {
             try {
                 c.commit();
             } catch (SQLException e) {
-                if (!idempotent && SqlErrors.isTransient(e)) {
+                if (onCommitFailure == Commit.REPORT_UNKNOWN && SqlErrors.isTransient(e)) {
                     throw new DatabaseException(DatabaseException.Kind.COMMIT_UNKNOWN,
                             "The connection was lost during COMMIT; the " + work.label()
                                     + " work may or may not have been applied.", SqlErrors.sqlState(e), e);
@@ -155,7 +215,6 @@ public final class Database implements AutoCloseable {
                 rollbackQuietly(c, e);
                 throw e;
             }
-            c.setAutoCommit(true);
             return result;
         }
     }
@@ -171,21 +230,62 @@ public final class Database implements AutoCloseable {
         }
     }
 
-    /** A labelled connection with this work's timeouts; the caller closes it. */
-    private Connection checkout(Work work) throws SQLException {
-        Connection c = pool.getConnection();
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT set_config('application_name', ?, false), set_config('statement_timeout', ?, false), "
-                        + "set_config('lock_timeout', ?, false)")) {
+    /** The first statement of each transaction of a unit: this work's settings, for this transaction only. */
+    private void begin(Connection c, Work work, boolean readOnly) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(readOnly ? BEGIN_READ_ONLY_SQL : BEGIN_SQL)) {
             ps.setString(1, work.applicationName());
             ps.setString(2, millis(work.statementTimeout(), defaultStatementTimeout));
             ps.setString(3, millis(work.lockTimeout(), defaultLockTimeout));
+            ps.setString(4, IDLE_IN_TRANSACTION_TIMEOUT.toMillis() + "ms");
+            // The role's default (what SET LOCAL search_path TO DEFAULT gives), never a value another client left behind.
+            ps.setString(5, work.rolesSearchPath() ? null : schema);
             ps.execute();
-            return c;
-        } catch (SQLException | RuntimeException e) {
-            c.close();
-            throw e;
         }
+    }
+
+    /**
+     * The connection as the body sees it: {@code commit()} and {@code rollback()} begin the next transaction with
+     * the unit's settings, {@code close()} is left to the unit, and autocommit cannot be switched on (each
+     * statement would run without the settings).
+     */
+    private Connection unitConnection(Connection c, Work work, boolean readOnly) {
+        return (Connection) Proxy.newProxyInstance(Database.class.getClassLoader(), new Class<?>[] {Connection.class},
+                (proxy, method, args) -> {
+                    switch (method.getName()) {
+                        case "commit":
+                            c.commit();
+                            begin(c, work, readOnly);
+                            return null;
+                        case "rollback":
+                            if (args == null) {
+                                c.rollback();
+                                begin(c, work, readOnly);
+                                return null;
+                            }
+                            break;
+                        case "close":
+                            return null;
+                        case "setAutoCommit":
+                            if ((Boolean) args[0]) {
+                                throw new SQLException("Database work runs in a transaction; use Database.outsideTransaction "
+                                        + "for statements that cannot (VACUUM).");
+                            }
+                            return null;
+                        case "equals":
+                            return proxy == args[0];
+                        case "hashCode":
+                            return System.identityHashCode(proxy);
+                        case "toString":
+                            return "unit of " + work.applicationName() + " on " + c;
+                        default:
+                            break;
+                    }
+                    try {
+                        return method.invoke(c, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
     }
 
     private static String millis(Duration specific, Duration fallback) {
@@ -212,9 +312,17 @@ public final class Database implements AutoCloseable {
         }
     }
 
-    /** For Flyway and tools that need a plain {@link DataSource}; prefer the helpers above. */
+    /**
+     * The pool as a plain {@link DataSource}, for tools. Its connections have none of the per-work settings (no
+     * search path to {@link #schema()}, no timeouts); prefer the helpers above.
+     */
     public DataSource dataSource() {
         return pool;
+    }
+
+    /** The schema BotOps keeps its own tables in ({@code database.schema}), a plain identifier that needs no quoting. */
+    public String schema() {
+        return schema;
     }
 
     public ConnectionTarget target() {

@@ -25,7 +25,7 @@ final class Catalog {
     }
 
     /**
-     * A relation found by name, as SQL resolves it (search path, quoting).
+     * A relation found by name, as an operator writes it (see {@link #relation}).
      *
      * @param refusal why maintenance may not act on it ({@link UserTables}), or {@code null} for an ordinary user table
      * @param owner   the role that owns it
@@ -33,10 +33,18 @@ final class Catalog {
     record Relation(long oid, TableRef table, char kind, UserTables.Refusal refusal, String owner) {
     }
 
+    /**
+     * The relation a name given by the operator (a policy's table, a table to VACUUM) means, quoting as in SQL: a
+     * schema-qualified name as it says; an unqualified one in BotOps' schema (the search path of the app's work),
+     * else in {@code public}, where an operator's session would find it.
+     */
     static Optional<Relation> relation(Connection c, String name) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT c.oid, n.nspname, c.relname, c.relkind, " + UserTables.REFUSAL
-                + ", pg_get_userbyid(c.relowner) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = to_regclass(?)")) {
+                + ", pg_get_userbyid(c.relowner) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = "
+                + "coalesce(to_regclass(?), CASE WHEN cardinality(parse_ident(?)) = 1 THEN to_regclass('public.' || ?) END)")) {
             ps.setString(1, name);
+            ps.setString(2, name);
+            ps.setString(3, name);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
                     return Optional.empty();

@@ -167,7 +167,7 @@ final class RunLog {
     /** When the schema was first installed: the start of the history a missed daily run is judged against. */
     Optional<Instant> installedAt() {
         return db.withConnection(Work.MAINTENANCE, c -> {
-            try (ResultSet rs = c.createStatement().executeQuery("SELECT min(installed_on) FROM flyway_schema_history")) {
+            try (ResultSet rs = c.createStatement().executeQuery("SELECT min(applied_at) FROM migration_history")) {
                 rs.next();
                 Timestamp ts = rs.getTimestamp(1);
                 return Optional.ofNullable(ts).map(Timestamp::toInstant);

@@ -7,6 +7,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.SQLWarning;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,9 +17,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs VACUUM outside any transaction (PostgreSQL refuses it inside one): each table on an autocommit
- * connection via {@link Database#once}, never retried, because a half-done VACUUM is simply run again.
- * VACUUM FULL rewrites the table under an ACCESS EXCLUSIVE lock and needs room for the copy, so it is
- * refused when the free quota is smaller than the table.
+ * connection via {@link Database#outsideTransaction}, never retried, because a half-done VACUUM is simply run
+ * again. There no per-work setting applies (it would have to be set for the session, which a pooler hands on to
+ * other clients), so the table is named schema-qualified and VACUUM never waits for a lock: with
+ * {@code SKIP_LOCKED} a table that is locked is skipped and reported as such. VACUUM FULL rewrites the table
+ * under an ACCESS EXCLUSIVE lock and needs room for the copy, so it is refused when the free quota is smaller
+ * than the table.
  */
 final class VacuumRunner {
     private static final Logger log = LoggerFactory.getLogger(VacuumRunner.class);
@@ -83,14 +88,18 @@ final class VacuumRunner {
                 return new VacuumReport.TableVacuum(table.display(), true, before[0], before[0], before[1], before[1], 0, reason, null);
             }
         }
-        String options = full ? (analyze ? "(FULL, ANALYZE)" : "(FULL)") : (analyze ? "(ANALYZE)" : "");
+        String options = "(" + (full ? "FULL, " : "") + (analyze ? "ANALYZE, " : "") + "SKIP_LOCKED)";
         String error = null;
         try {
-            db.once(Work.VACUUM, c -> {
-                // Pool connections are in autocommit mode: VACUUM runs as its own statement, outside a transaction block.
-                c.createStatement().execute("VACUUM " + options + " " + table.quoted());
-                return null;
+            error = db.outsideTransaction(Work.VACUUM, c -> {
+                try (Statement s = c.createStatement()) {
+                    s.execute("VACUUM " + options + " " + table.quoted());
+                    return skipped(s.getWarnings());
+                }
             });
+            if (error != null) {
+                log.warn("VACUUM of {} skipped: {}", table, error);
+            }
         } catch (RuntimeException e) {
             error = e.getMessage();
             log.warn("VACUUM of {} failed: {}", table, e.getMessage());
@@ -100,6 +109,19 @@ final class VacuumRunner {
         long rowsBefore = Math.max(1, before[3] + before[1]);
         long reusable = full ? 0 : Math.max(0, before[0] * cleared / rowsBefore);
         return new VacuumReport.TableVacuum(table.display(), full, before[0], after[0], before[1], after[1], reusable, null, error);
+    }
+
+    /** Why VACUUM (SKIP_LOCKED) left the table (or a partition of it) alone, from its warnings; null when it did not. */
+    private static String skipped(SQLWarning warnings) {
+        for (SQLWarning w = warnings; w != null; w = w.getNextWarning()) {
+            String message = w.getMessage();
+            if (message != null && message.startsWith("skipping")) {
+                return message.contains("lock not available")
+                        ? "skipped: the table was locked by other work (" + message + "); run it again later"
+                        : "skipped: " + message;
+            }
+        }
+        return null;
     }
 
     /** {table bytes, dead rows, database bytes, live rows}; the counts summed over partitions. */

@@ -37,7 +37,9 @@ import org.slf4j.LoggerFactory;
  * after that check makes the statement fail after the monitor's short {@code lock_timeout} (55P03), and it
  * is retried once. A table whose sizes could not be read keeps its last measured sizes (or a
  * {@code pg_class} page-count estimate) and is marked estimated; it never fails the snapshot. Size queries
- * cover at most {@value #SIZE_BATCH} tables each, so one statement never holds thousands of locks.
+ * cover at most {@value #SIZE_BATCH} tables each, and each runs in a transaction of its own (the connection
+ * is a {@link dev.botops.db.Database} unit's: {@code commit()} begins the next transaction with the same
+ * settings), so the locks of thousands of tables never pile up until the end of the snapshot.
  *
  * <p>Not thread-safe: {@link DatabaseMonitor} calls it one snapshot at a time.
  */
@@ -198,6 +200,9 @@ final class TableReader {
         Map<Long, Sizes> sizes = new HashMap<>();
         for (int from = 0; from < oids.size(); from += SIZE_BATCH) {
             List<Long> batch = oids.subList(from, Math.min(oids.size(), from + SIZE_BATCH));
+            if (from > 0) {
+                c.commit();
+            }
             readBatchSurvivingLocks(c, batch, sizes);
         }
         return sizes;
@@ -212,6 +217,7 @@ final class TableReader {
                 if (!LOCK_NOT_AVAILABLE.equals(SqlErrors.sqlState(e))) {
                     throw e;
                 }
+                c.rollback();
                 log.debug("A table was locked while its size was read (attempt {})", attempt);
             }
         }

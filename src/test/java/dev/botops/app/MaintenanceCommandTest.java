@@ -48,7 +48,7 @@ class MaintenanceCommandTest {
     void dryRunPrintsWhatWouldBeDeletedAndDeletesNothing() throws SQLException {
         assertThat(run("maintenance", "--dry-run", "--table", "message_log")).isZero();
 
-        assertThat(out.toString()).contains("(dry run) by CLI").contains("public.message_log").contains("300 rows to delete");
+        assertThat(out.toString()).contains("(dry run) by CLI").contains("botops.message_log").contains("300 rows to delete");
         assertThat(count("message_log")).isEqualTo(300);
     }
 
@@ -64,7 +64,7 @@ class MaintenanceCommandTest {
     void vacuumAfterCleanupReportsTheTablesSizes() {
         assertThat(run("maintenance", "--vacuum", "--table", "message_log")).isZero();
 
-        assertThat(out.toString()).contains("VACUUM public.message_log").contains("returned");
+        assertThat(out.toString()).contains("VACUUM botops.message_log").contains("returned");
     }
 
     @Test
@@ -77,7 +77,7 @@ class MaintenanceCommandTest {
     void vacuumFullRefusedByTheQuotaGuardExitsNonZeroSayingWhy() {
         assertThat(run("maintenance", "--vacuum", "--full", "--table", "message_log", "--set", "limits.storage-quota=1MB"))
                 .isEqualTo(MaintenanceCommand.EXIT_FAILED);
-        assertThat(out.toString() + err.toString()).contains("VACUUM FULL of public.message_log refused");
+        assertThat(out.toString() + err.toString()).contains("VACUUM FULL of botops.message_log refused");
     }
 
     @Test

@@ -155,7 +155,7 @@ class StatusCommandTest {
         Run run = status();
 
         assertThat(run.out()).contains("Schema version: ", "Storage: ", "of the 10 GB quota", "Connections: ", "usable",
-                "this app", "Forecast: ", "not enough data yet", "Top tables:", "public.", "Alerts:", "(none)");
+                "this app", "Forecast: ", "not enough data yet", "Top tables:", "botops.", "Alerts:", "(none)");
     }
 
     private long query(String sql) throws SQLException {

@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.botops.bot.emulator.BotApiEmulator;
 import dev.botops.bot.emulator.FloodLimits;
+import dev.botops.testing.PgBouncer;
 import dev.botops.testing.PostgresExtension;
 import dev.botops.testing.TestDatabase;
 import java.sql.Connection;
@@ -20,11 +21,14 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * The bot end to end for each test, as a JUnit extension: before each test a fresh {@link BotHarness} (the Bot API
  * emulator with Telegram's flood limits, bot services with the real TelegramBots client) on the test class's own
  * PostgreSQL database, closed after the test; and the database checks the bot's tests share. Register it with
- * {@code @RegisterExtension final BotFixture fixture = new BotFixture();}.
+ * {@code @RegisterExtension final BotFixture fixture = new BotFixture();}; {@link #behindPgBouncer()} puts a real
+ * PgBouncer in transaction mode between the bot and the database (the checks stay direct).
  */
 final class BotFixture implements BeforeEachCallback, AfterEachCallback {
     private final Map<String, String> settings;
+    private final boolean pooled;
     private TestDatabase testDb;
+    private PgBouncer bouncer;
     private BotHarness harness;
 
     BotFixture() {
@@ -33,18 +37,35 @@ final class BotFixture implements BeforeEachCallback, AfterEachCallback {
 
     /** With settings on top of the harness's (quiet market, 2 s lease), for every service the test starts. */
     BotFixture(Map<String, String> settings) {
+        this(settings, false);
+    }
+
+    private BotFixture(Map<String, String> settings, boolean pooled) {
         this.settings = Map.copyOf(settings);
+        this.pooled = pooled;
+    }
+
+    /** The bot reaches its database through PgBouncer in transaction mode, by the pooler's plain URL. */
+    static BotFixture behindPgBouncer() {
+        return new BotFixture(Map.of(), true);
     }
 
     @Override
     public void beforeEach(ExtensionContext context) {
         testDb = PostgresExtension.database(context);
-        harness = BotHarness.start(testDb, FloodLimits.TELEGRAM, settings);
+        bouncer = pooled ? PgBouncer.in(testDb).start() : null;
+        harness = BotHarness.start(pooled ? bouncer.database() : testDb, FloodLimits.TELEGRAM, settings);
     }
 
     @Override
     public void afterEach(ExtensionContext context) {
-        harness.close();
+        try {
+            harness.close();
+        } finally {
+            if (bouncer != null) {
+                bouncer.close();
+            }
+        }
     }
 
     TestDatabase testDb() {

@@ -12,6 +12,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * across database backends terminated in the middle of a trade. A user row held locked by the test pins
  * the bot at the exact moment wanted.
  */
+@Tag("core")
 class ExactlyOnceTest {
     @RegisterExtension
     final BotFixture fixture = new BotFixture();
@@ -66,6 +68,14 @@ class ExactlyOnceTest {
 
     @Test
     void aTradeInterruptedByTerminatedBackendsIsAppliedOnceWithOneReply() throws Exception {
+        tradeInterruptedByTerminatedBackendsIsAppliedOnceWithOneReply(fixture);
+    }
+
+    /**
+     * A trade whose backends are terminated while it waits for a row lock is applied once, with one reply. Shared with
+     * {@link ExactlyOnceThroughPoolerTest}, where the backends are the pooler's server connections.
+     */
+    static void tradeInterruptedByTerminatedBackendsIsAppliedOnceWithOneReply(BotFixture fixture) throws Exception {
         fixture.pollingBot("outage");
         fixture.ask(31, "/start");
         try (Connection lock = fixture.testDb().admin().getConnection(); Connection killer = fixture.testDb().admin().getConnection()) {
@@ -76,14 +86,14 @@ class ExactlyOnceTest {
                     + "AND wait_event_type = 'Lock'") == 1);
 
             try (ResultSet rs = killer.createStatement().executeQuery("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
-                    + "WHERE application_name LIKE 'botops:%' AND datname = current_database()")) {
+                    + "WHERE application_name LIKE 'botops%' AND datname = current_database()")) {
                 rs.next();
                 assertThat(rs.getInt(1)).isPositive();
             }
             lock.rollback();
         }
-        await().atMost(Duration.ofSeconds(20)).until(() -> fixture.emulator().sentTo(31).size() == 2);
-        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(7)).until(() -> fixture.emulator().sentTo(31).size() == 2);
+        await().atMost(Duration.ofSeconds(30)).until(() -> fixture.emulator().sentTo(31).size() == 2);
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3)).until(() -> fixture.emulator().sentTo(31).size() == 2);
         assertThat(fixture.emulator().sentTo(31).get(1).text()).isEqualTo("Bought 1 AAPL at $190.00 for $190.00. Cash left: $9,810.00.");
         assertThat(fixture.count("SELECT count(*) FROM trades WHERE user_id = 31")).isEqualTo(1);
         assertThat(fixture.count("SELECT balance FROM users WHERE user_id = 31")).isEqualTo(9810);

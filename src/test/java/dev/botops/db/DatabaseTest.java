@@ -24,10 +24,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+@Tag("core")
 @ExtendWith(PostgresExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DatabaseTest {
@@ -40,7 +42,8 @@ class DatabaseTest {
         this.db = testDb.newDatabase(Map.of("database.pool-size", "3", "database.retry.initial-delay", "20ms",
                 "database.retry.max-delay", "200ms"));
         try (Connection c = testDb.admin().getConnection(); Statement s = c.createStatement()) {
-            s.execute("CREATE TABLE IF NOT EXISTS probe (id int PRIMARY KEY, note text)");
+            // A scratch table of the app's: in its schema, where the app's unqualified names resolve.
+            s.execute("CREATE TABLE IF NOT EXISTS " + TestDatabase.SCHEMA + ".probe (id int PRIMARY KEY, note text)");
         }
     }
 
@@ -50,11 +53,11 @@ class DatabaseTest {
     }
 
     @Test
-    void migrationsCreateTheBotAndAppTables() {
+    void migrationsCreateTheBotAndAppTablesInTheAppsSchema() {
         List<String> tables = db.withConnection(Work.CLI, c -> {
             List<String> names = new ArrayList<>();
             try (ResultSet rs = c.createStatement().executeQuery(
-                    "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1")) {
+                    "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() ORDER BY 1")) {
                 while (rs.next()) {
                     names.add(rs.getString(1));
                 }
@@ -65,16 +68,168 @@ class DatabaseTest {
                 "maintenance_runs", "alerts", "price_ticks", "message_log", "metric_samples");
     }
 
+    /** The PostgreSQL 14 run of {@code mvn verify} really runs on 14 (and the usual one on what its binaries are). */
+    @Test
+    void theServerIsASupportedVersionAndTheOneTheRunAskedFor() {
+        ServerVersion version = ServerVersion.check(db);
+        assertThat(version.supported()).isTrue();
+        String asked = System.getProperty("botops.test.postgres-major");
+        if (asked != null && System.getenv("TEST_DATABASE_URL") == null) {
+            assertThat(version.major()).isEqualTo(Integer.parseInt(asked));
+        }
+    }
+
     @Test
     void connectionsAreLabelledWithTheirWorkAndTimeouts() {
         String[] seen = db.withConnection(Work.MONITOR, c -> {
             try (ResultSet rs = c.createStatement().executeQuery(
-                    "SELECT current_setting('application_name'), current_setting('statement_timeout'), current_setting('lock_timeout')")) {
+                    "SELECT current_setting('application_name'), current_setting('statement_timeout'), current_setting('lock_timeout'), "
+                            + "current_setting('idle_in_transaction_session_timeout'), current_schema()")) {
                 rs.next();
-                return new String[] {rs.getString(1), rs.getString(2), rs.getString(3)};
+                return new String[] {rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5)};
             }
         });
-        assertThat(seen).containsExactly("botops:monitor", "5s", "200ms");
+        assertThat(seen).containsExactly("botops:monitor", "5s", "200ms", "1min", TestDatabase.SCHEMA);
+    }
+
+    @Test
+    void aUnitOfWorkLeavesNothingBehindInTheSession() throws SQLException {
+        Map<String, String> defaults;
+        try (Connection fresh = java.sql.DriverManager.getConnection(testDb.jdbcUrl(), testDb.target().user(), testDb.target().password())) {
+            defaults = sessionSettings(fresh);
+        }
+        defaults.put("application_name", Work.APPLICATION_PREFIX); // what the pool's connections say when they connect
+        try (Database single = testDb.newDatabase(Map.of("database.pool-size", "1"))) {
+            int pid = single.withConnection(Work.MONITOR, DatabaseTest::backendPid);
+            for (int i = 0; i < 10; i++) { // past the driver's default prepareThreshold of 5
+                single.withConnection(Work.BOT, c -> countRows(c, "probe"));
+                single.inTransaction(Work.MAINTENANCE, c -> countRows(c, "probe"));
+                single.once(Work.LEASE, c -> countRows(c, "probe"));
+                single.readOnly(Work.CLI, c -> countRows(c, "probe"));
+            }
+            // The pool's one physical connection, as the next client of a pooler would get it: no unit, no settings.
+            try (Connection raw = single.dataSource().getConnection()) {
+                assertThat(backendPid(raw)).isEqualTo(pid);
+                assertThat(sessionSettings(raw)).isEqualTo(defaults);
+                assertThat(countRows(raw, "pg_prepared_statements")).isZero();
+            }
+        }
+    }
+
+    @Test
+    void commitInsideAUnitReleasesItsLocksAndKeepsTheWorksSettings() {
+        long locksAfterCommit = db.once(Work.MONITOR, c -> {
+            countRows(c, "probe");
+            c.commit();
+            assertThat(sessionSettings(c)).containsEntry("statement_timeout", "5s").containsEntry("lock_timeout", "200ms")
+                    .containsEntry("application_name", "botops:monitor").containsEntry("search_path", TestDatabase.SCHEMA);
+            try (ResultSet rs = c.createStatement().executeQuery("SELECT count(*) FROM pg_locks "
+                    + "WHERE pid = pg_backend_pid() AND relation = 'probe'::regclass")) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        });
+        assertThat(locksAfterCommit).isZero();
+    }
+
+    @Test
+    void rollbackInsideAUnitRecoversFromAFailedStatementWithTheWorksSettings() {
+        String timeout = db.once(Work.MONITOR, c -> {
+            assertThatThrownBy(() -> c.createStatement().execute("SELECT 1 / 0")).isInstanceOf(SQLException.class);
+            c.rollback();
+            return sessionSettings(c).get("statement_timeout");
+        });
+        assertThat(timeout).isEqualTo("5s");
+    }
+
+    @Test
+    void workOnTheOperatorsTablesRunsWithTheRolesOwnSearchPath() throws SQLException {
+        String rolesDefault;
+        try (Connection fresh = java.sql.DriverManager.getConnection(testDb.jdbcUrl(), testDb.target().user(), testDb.target().password())) {
+            rolesDefault = sessionSettings(fresh).get("search_path");
+        }
+        Map<String, String> seen = db.inTransaction(Work.MAINTENANCE.onOperatorTables(), DatabaseTest::sessionSettings);
+        assertThat(seen).containsEntry("search_path", rolesDefault).containsEntry("application_name", "botops:maintenance");
+    }
+
+    @Test
+    void readOnlyWorkCannotWrite() {
+        assertThatThrownBy(() -> db.readOnly(Work.CLI, c -> c.createStatement().executeUpdate("INSERT INTO probe VALUES (30, 'ro')")))
+                .isInstanceOf(DatabaseException.class)
+                .satisfies(e -> assertThat(((DatabaseException) e).sqlState()).isEqualTo("25006"));
+    }
+
+    @Test
+    void autocommitCannotBeSwitchedOnInsideAUnit() {
+        assertThatThrownBy(() -> db.withConnection(Work.CLI, c -> {
+            c.setAutoCommit(true);
+            return null;
+        })).isInstanceOf(DatabaseException.class).hasMessageContaining("outsideTransaction");
+    }
+
+    @Test
+    void vacuumRunsOutsideATransactionWithoutTheWorksSettings() {
+        Map<String, String> seen = db.outsideTransaction(Work.VACUUM, c -> {
+            c.createStatement().execute("VACUUM (SKIP_LOCKED) botops.probe");
+            return sessionSettings(c);
+        });
+        assertThat(seen).containsEntry("application_name", Work.APPLICATION_PREFIX).containsEntry("statement_timeout", "0");
+    }
+
+    @Test
+    void aUrlThatSetsPrepareThresholdKeepsIt() {
+        ConnectionTarget target = testDb.target();
+        ConnectionTarget prepared = new ConnectionTarget(target.jdbcUrl() + "?prepareThreshold=1", target.user(), target.password(),
+                target.display(), false);
+        try (Database own = new Database(testDb.settings(), prepared)) {
+            long statements = own.withConnection(Work.CLI, c -> {
+                for (int i = 0; i < 3; i++) {
+                    try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM probe WHERE id > ?")) {
+                        ps.setInt(1, i);
+                        ps.executeQuery().close();
+                    }
+                }
+                return countRows(c, "pg_prepared_statements");
+            });
+            assertThat(statements).isPositive();
+        }
+        long byDefault = db.withConnection(Work.CLI, c -> {
+            for (int i = 0; i < 10; i++) {
+                try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM probe WHERE id > ?")) {
+                    ps.setInt(1, i);
+                    ps.executeQuery().close();
+                }
+            }
+            return countRows(c, "pg_prepared_statements");
+        });
+        assertThat(byDefault).isZero();
+    }
+
+    /** The settings a unit of work changes, as this session sees them now. */
+    static Map<String, String> sessionSettings(Connection c) throws SQLException {
+        Map<String, String> settings = new java.util.TreeMap<>();
+        try (ResultSet rs = c.createStatement().executeQuery("SELECT name, current_setting(name) FROM unnest(ARRAY['search_path', "
+                + "'statement_timeout', 'lock_timeout', 'idle_in_transaction_session_timeout', 'application_name', "
+                + "'transaction_read_only']) AS name")) {
+            while (rs.next()) {
+                settings.put(rs.getString(1), rs.getString(2));
+            }
+        }
+        return settings;
+    }
+
+    private static int backendPid(Connection c) throws SQLException {
+        try (ResultSet rs = c.createStatement().executeQuery("SELECT pg_backend_pid()")) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+
+    private static long countRows(Connection c, String table) throws SQLException {
+        try (ResultSet rs = c.createStatement().executeQuery("SELECT count(*) FROM " + table)) {
+            rs.next();
+            return rs.getLong(1);
+        }
     }
 
     @Test

@@ -116,6 +116,8 @@ final class DrillPostgres implements AutoCloseable {
     private DataSource dataSource(String user, String database, String applicationName) {
         PGSimpleDataSource ds = new PGSimpleDataSource();
         ds.setUrl("jdbc:postgresql://127.0.0.1:" + port + "/" + database);
+        // The app's tables are in its own schema; the drill's checks name them unqualified.
+        ds.setCurrentSchema("public,botops");
         ds.setUser(user);
         ds.setApplicationName(applicationName);
         ds.setConnectTimeout(2);

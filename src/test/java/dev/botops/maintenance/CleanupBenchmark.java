@@ -6,6 +6,7 @@ import dev.botops.config.SettingsLoader;
 import dev.botops.db.ConnectionTarget;
 import dev.botops.db.Database;
 import dev.botops.db.Migrations;
+import dev.botops.testing.TestDatabase;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -133,14 +134,14 @@ class CleanupBenchmark {
         createDatabase(pg, dbName, true);
         LocalDate today = LocalDate.now(ZoneOffset.UTC);
         try (Connection c = connect(pg, dbName); Statement s = c.createStatement()) {
-            s.execute("CREATE INDEX price_ticks_ts_idx ON price_ticks (ts)");
+            s.execute("CREATE INDEX price_ticks_ts_idx ON botops.price_ticks (ts)");
             for (int d = DAYS; d >= 0; d--) {
                 LocalDate day = today.minusDays(d);
-                s.execute("CREATE TABLE " + PartitionManager.dailyName(new TableRef("public", "price_ticks"), day).quoted()
-                        + " PARTITION OF price_ticks FOR VALUES FROM ('" + day + " 00:00Z') TO ('" + day.plusDays(1) + " 00:00Z')");
+                s.execute("CREATE TABLE " + PartitionManager.dailyName(new TableRef(TestDatabase.SCHEMA, "price_ticks"), day).quoted()
+                        + " PARTITION OF botops.price_ticks FOR VALUES FROM ('" + day + " 00:00Z') TO ('" + day.plusDays(1) + " 00:00Z')");
             }
-            s.execute(loadSql("price_ticks"));
-            s.execute("VACUUM ANALYZE price_ticks");
+            s.execute(loadSql("botops.price_ticks"));
+            s.execute("VACUUM ANALYZE botops.price_ticks");
             s.execute("CHECKPOINT");
         }
         long sizeBefore = databaseSize(pg, dbName);
@@ -154,7 +155,7 @@ class CleanupBenchmark {
                 }
             });
             long walBefore = walLsn(pg, dbName);
-            Inserter inserter = Inserter.start(url(pg, dbName), "INSERT INTO price_ticks (symbol, price, ts) VALUES ('BTC', 1, now())");
+            Inserter inserter = Inserter.start(url(pg, dbName), "INSERT INTO botops.price_ticks (symbol, price, ts) VALUES ('BTC', 1, now())");
             RunReport report = service.start(RunRequest.cleanup(false).withTables(Set.of("price_ticks")), Trigger.MANUAL, "benchmark")
                     .completion().get(1, TimeUnit.HOURS);
             inserter.stop();

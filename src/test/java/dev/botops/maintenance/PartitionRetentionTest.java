@@ -10,9 +10,11 @@ import dev.botops.testing.TestDatabase;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Set;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+@Tag("core")
 @ExtendWith(PostgresExtension.class)
 class PartitionRetentionTest {
 
@@ -59,7 +61,7 @@ class PartitionRetentionTest {
     void droppingExpiredPartitionsLowersTheDatabaseSizeAndTheDryRunCountsThem(TestDatabase testDb) {
         for (int day = 1; day <= 5; day++) {
             String date = "2026-10-0" + day;
-            sql(testDb, "CREATE TABLE price_ticks_p2026100" + day + " PARTITION OF price_ticks FOR VALUES FROM ('" + date
+            sql(testDb, "CREATE TABLE botops.price_ticks_p2026100" + day + " PARTITION OF price_ticks FOR VALUES FROM ('" + date
                     + " 00:00Z') TO ('" + date + " 00:00Z'::timestamptz + interval '1 day')",
                     "INSERT INTO price_ticks (symbol, price, ts) SELECT 'SYM' || (g % 10), g, '" + date
                             + " 00:00Z'::timestamptz + g * interval '1 second' FROM generate_series(0, 19999) g");
@@ -86,12 +88,12 @@ class PartitionRetentionTest {
 
     @Test
     void aPartitionDetachedByACrashedRunIsDroppedByTheNextRun(TestDatabase testDb) {
-        sql(testDb, "CREATE TABLE message_log_p20260901 PARTITION OF message_log FOR VALUES FROM ('2026-09-01 00:00Z') TO ('2026-09-02 00:00Z')",
+        sql(testDb, "CREATE TABLE botops.message_log_p20260901 PARTITION OF message_log FOR VALUES FROM ('2026-09-01 00:00Z') TO ('2026-09-02 00:00Z')",
                 "INSERT INTO message_log (direction, text, logged_at) SELECT 'IN', 'x', '2026-09-01 00:00Z'::timestamptz + g * interval '1 minute' "
                         + "FROM generate_series(0, 99) g",
                 // What a run leaves when the process dies between DETACH and DROP:
-                "ALTER TABLE message_log DETACH PARTITION message_log_p20260901",
-                "COMMENT ON TABLE message_log_p20260901 IS '" + PartitionManager.DETACHED_COMMENT + "'");
+                "ALTER TABLE message_log DETACH PARTITION botops.message_log_p20260901",
+                "COMMENT ON TABLE botops.message_log_p20260901 IS '" + PartitionManager.DETACHED_COMMENT + "'");
         try (MaintenanceHarness m = new MaintenanceHarness(testDb, Map.of())) {
             RunReport report = m.run(RunRequest.cleanup(false).withTables(Set.of("message_log")));
 
@@ -102,7 +104,7 @@ class PartitionRetentionTest {
 
     @Test
     void tablesThatMerelyLookLikeDetachedPartitionsAreLeftAlone(TestDatabase testDb) {
-        sql(testDb, "CREATE TABLE message_log_p20250101 (note text)", "INSERT INTO message_log_p20250101 VALUES ('mine')");
+        sql(testDb, "CREATE TABLE botops.message_log_p20250101 (note text)", "INSERT INTO message_log_p20250101 VALUES ('mine')");
         try (MaintenanceHarness m = new MaintenanceHarness(testDb, Map.of())) {
             m.run(RunRequest.cleanup(false).withTables(Set.of("message_log")));
 

@@ -13,9 +13,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+@Tag("core")
 @ExtendWith(PostgresExtension.class)
 class RetentionCleanupTest {
     private static final Instant CUTOFF = NOW.minus(Duration.ofDays(30));
@@ -46,7 +48,7 @@ class RetentionCleanupTest {
     @Test
     void rowsAtOrInsideTheCutoffSurviveAndOneSecondPastGoesInAPartitionedTable(TestDatabase testDb) {
         // A daily partition holding the cutoff (boundary), and the DEFAULT partition for older rows.
-        sql(testDb, "CREATE TABLE message_log_p20261028 PARTITION OF message_log FOR VALUES FROM ('2026-10-28 00:00Z') TO ('2026-10-29 00:00Z')",
+        sql(testDb, "CREATE TABLE botops.message_log_p20261028 PARTITION OF message_log FOR VALUES FROM ('2026-10-28 00:00Z') TO ('2026-10-29 00:00Z')",
                 "INSERT INTO message_log (direction, text, logged_at) VALUES ('IN', 'at', '" + CUTOFF + "'), ('IN', 'inside', '"
                         + CUTOFF.plusSeconds(1) + "'), ('IN', 'past', '" + CUTOFF.minusSeconds(1) + "'), ('IN', 'old', '2026-09-01 00:00Z')");
         try (MaintenanceHarness m = new MaintenanceHarness(testDb, Map.of())) {
@@ -62,7 +64,7 @@ class RetentionCleanupTest {
         MaintenanceHarness.createEventsTable(testDb, "dry_events");
         MaintenanceHarness.insertEvents(testDb, "dry_events", NOW.minus(Duration.ofDays(29)), 500);
         MaintenanceHarness.insertEvents(testDb, "dry_events", CUTOFF.minusSeconds(1), 12_345);
-        sql(testDb, "CREATE TABLE message_log_p20261020 PARTITION OF message_log FOR VALUES FROM ('2026-10-20 00:00Z') TO ('2026-10-21 00:00Z')",
+        sql(testDb, "CREATE TABLE botops.message_log_p20261020 PARTITION OF message_log FOR VALUES FROM ('2026-10-20 00:00Z') TO ('2026-10-21 00:00Z')",
                 "INSERT INTO message_log (direction, text, logged_at) SELECT 'IN', 'x', '2026-10-20 00:00Z'::timestamptz + g * interval '1 minute' "
                         + "FROM generate_series(0, 999) g",
                 "INSERT INTO message_log (direction, text, logged_at) SELECT 'IN', 'y', '" + CUTOFF + "'::timestamptz - g * interval '1 minute' "
@@ -77,10 +79,10 @@ class RetentionCleanupTest {
 
             assertThat(eventsAfterDryRun).isEqualTo(12_845);
             assertThat(rowsByTable(dry)).isEqualTo(rowsByTable(real)).containsEntry("public.dry_events", 12_345L)
-                    .containsEntry("public.message_log", expiredMessages);
+                    .containsEntry("botops.message_log", expiredMessages);
             assertThat(expiredMessages).isGreaterThanOrEqualTo(1_099L);
-            assertThat(dry.tables()).filteredOn(t -> t.table().equals("public.message_log"))
-                    .singleElement().satisfies(t -> assertThat(t.droppedPartitions()).containsExactly("public.message_log_p20261020"));
+            assertThat(dry.tables()).filteredOn(t -> t.table().equals("botops.message_log"))
+                    .singleElement().satisfies(t -> assertThat(t.droppedPartitions()).containsExactly("botops.message_log_p20261020"));
             assertThat(number(testDb, "SELECT count(*) FROM dry_events")).isEqualTo(500);
         }
     }
@@ -119,7 +121,7 @@ class RetentionCleanupTest {
 
     @Test
     void archiveLoadsBackWithThePsqlRecipeOfTheDocs(TestDatabase testDb) throws Exception {
-        sql(testDb, "CREATE TABLE message_log_p20261001 PARTITION OF message_log FOR VALUES FROM ('2026-10-01 00:00Z') TO ('2026-10-02 00:00Z')",
+        sql(testDb, "CREATE TABLE botops.message_log_p20261001 PARTITION OF message_log FOR VALUES FROM ('2026-10-01 00:00Z') TO ('2026-10-02 00:00Z')",
                 "INSERT INTO message_log (update_id, direction, text, logged_at) SELECT g, 'IN', E'line\\n' || g || E' \\\\ \"q\"', "
                         + "'2026-10-01 00:00Z'::timestamptz + g * interval '1 second' FROM generate_series(1, 500) g");
         String before = MaintenanceHarness.text(testDb, "SELECT md5(string_agg(t::text, '|' ORDER BY update_id)) FROM message_log t "
@@ -135,8 +137,8 @@ class RetentionCleanupTest {
                 c.createStatement().execute("CREATE TEMP TABLE archive_lines (line text)");
                 new org.postgresql.copy.CopyManager(c.unwrap(org.postgresql.core.BaseConnection.class)).copyIn(
                         "COPY archive_lines FROM STDIN WITH (FORMAT csv, QUOTE E'\\x01', DELIMITER E'\\x02')", zcat);
-                c.createStatement().execute("INSERT INTO public.message_log SELECT r.* FROM archive_lines a, "
-                        + "json_populate_record(NULL::public.message_log, a.line::json) r ON CONFLICT DO NOTHING");
+                c.createStatement().execute("INSERT INTO botops.message_log SELECT r.* FROM archive_lines a, "
+                        + "json_populate_record(NULL::botops.message_log, a.line::json) r ON CONFLICT DO NOTHING");
             }
         }
         assertThat(MaintenanceHarness.text(testDb, "SELECT md5(string_agg(t::text, '|' ORDER BY update_id)) FROM message_log t "

@@ -108,7 +108,7 @@ class RunLogTest {
             assertThat(report.health().databaseBytes()).isPositive();
             assertThat(report.health().largestTables()).isNotEmpty();
             assertThat(report.health().partitionedTables()).extracting(StorageReport.PartitionedTable::table)
-                    .containsExactlyInAnyOrder("public.message_log", "public.price_ticks", "public.metric_samples");
+                    .containsExactlyInAnyOrder("botops.message_log", "botops.price_ticks", "botops.metric_samples");
             assertThat(report.health().partitionedTables()).allSatisfy(p -> assertThat(p.daysAhead()).isEqualTo(7));
         }
     }

@@ -3,6 +3,7 @@ package dev.botops.maintenance;
 import static dev.botops.maintenance.MaintenanceHarness.number;
 import static dev.botops.maintenance.MaintenanceHarness.sql;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.botops.testing.PostgresExtension;
 import dev.botops.testing.TestDatabase;
@@ -18,6 +19,9 @@ class VacuumTest {
         sql(testDb, "CREATE TABLE " + name + " (id bigserial PRIMARY KEY, payload text)",
                 "INSERT INTO " + name + " (payload) SELECT repeat('x', 200) FROM generate_series(1, 20000)",
                 "DELETE FROM " + name + " WHERE id > 2000");
+        // The closed session's counts reach the statistics when its backend exits, a moment after the close.
+        await().until(() -> number(testDb, "SELECT coalesce(sum(n_dead_tup), 0) FROM pg_stat_user_tables WHERE relname = '" + name + "'")
+                >= 18_000);
     }
 
     @Test

@@ -69,13 +69,16 @@ class MonitorOutageTest {
         monitor.addListener(snapshot -> published.add(snapshot.state()));
     }
 
-    /** Terminates every backend of the app's pool (all of them the monitor's here) and waits until they are gone. */
+    /**
+     * Terminates every backend of the app's pool (all of them the monitor's here) and waits until they are gone. An idle
+     * pooled connection says {@code botops}; the work's label ({@code botops:monitor}) lasts only as long as its transaction.
+     */
     private void terminateTheMonitorsBackends() {
         AdminSql admin = new AdminSql(server.getPostgresDatabase());
-        assertThat(admin.queryLong("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name LIKE 'botops:%'"))
+        assertThat(admin.queryLong("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name LIKE 'botops%'"))
                 .isPositive();
         await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10))
-                .until(() -> admin.queryLong("SELECT count(*) FROM pg_stat_activity WHERE application_name LIKE 'botops:%'") == 0);
+                .until(() -> admin.queryLong("SELECT count(*) FROM pg_stat_activity WHERE application_name LIKE 'botops%'") == 0);
     }
 
     /** After an outage HikariCP retries with a backoff of up to 5 s, longer than this test's connect timeout. */

@@ -18,7 +18,6 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -207,20 +206,25 @@ public final class PgBouncer implements AutoCloseable {
 
     /** A connection target for {@link Database} through the pooler. */
     public ConnectionTarget target() {
-        return new ConnectionTarget(jdbcUrl(), database.server().user(), database.server().password(),
-                "PgBouncer (" + mode.name().toLowerCase(Locale.ROOT) + " mode) for " + database.name(), false);
+        return database().target();
+    }
+
+    /**
+     * The test database as the app sees it through the pooler: its URLs, targets, settings and pools go through
+     * PgBouncer, its admin data source stays direct. Hand it to any harness that takes a {@link TestDatabase}.
+     */
+    public TestDatabase database() {
+        return new TestDatabase(database.server(), database.name(), this);
     }
 
     /** The test database's settings with {@code database.url} pointing at the pooler, plus the given properties. */
     public Settings settings(Map<String, String> overrides) {
-        Map<String, String> props = new HashMap<>(overrides);
-        props.putIfAbsent("database.url", databaseUrl());
-        return database.settings(props);
+        return database().settings(overrides);
     }
 
     /** A pool of the app's own through the pooler; the caller closes it. */
     public Database newDatabase(Map<String, String> overrides) {
-        return new Database(settings(overrides), target());
+        return database().newDatabase(overrides);
     }
 
     /** A plain JDBC client of the pooler (another program on the same role and database), as the user. */

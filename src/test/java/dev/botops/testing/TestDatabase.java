@@ -16,18 +16,42 @@ import org.postgresql.ds.PGSimpleDataSource;
 /**
  * A fresh, migrated database of its own for one test class, on the test PostgreSQL server. Hands out
  * {@link Settings} and {@link Database}s for the app pointed at it, and an admin data source for checks.
+ * {@link PgBouncer#database()} is the same database reached through a pooler: the app's URLs go through it, the
+ * admin data source stays direct.
  */
 public final class TestDatabase {
+    /** BotOps' schema in the test databases: the default of {@code database.schema}. */
+    public static final String SCHEMA = "botops";
     private final TestServer server;
     private final String name;
+    /** The pooler the app reaches this database through, or null for a direct connection. */
+    private final PgBouncer pooler;
 
     TestDatabase(TestServer server, String name) {
+        this(server, name, null);
+    }
+
+    TestDatabase(TestServer server, String name, PgBouncer pooler) {
         this.server = server;
         this.name = name;
+        this.pooler = pooler;
     }
 
     public String name() {
         return name;
+    }
+
+    /**
+     * Another database on the same server with nothing of BotOps in it (not migrated), as an operator's database is
+     * before BotOps first connects; the caller drops it with {@link #drop()}.
+     */
+    public TestDatabase emptySibling(String hint) {
+        return server.newEmptyDatabase(hint);
+    }
+
+    /** Drops this database (for those made by {@link #emptySibling}; the extension drops its own). */
+    public void drop() {
+        server.dropDatabase(name);
     }
 
     /** The server this database lives on (for fixtures that stand in front of it, such as {@link PgBouncer}). */
@@ -35,25 +59,31 @@ public final class TestDatabase {
         return server;
     }
 
-    /** JDBC URL of this database without credentials. */
+    /** JDBC URL of this database without credentials (through the pooler, if there is one). */
     public String jdbcUrl() {
-        return server.jdbcUrl(name);
+        return pooler != null ? pooler.jdbcUrl(name) : server.jdbcUrl(name);
     }
 
-    /** A postgres:// URL with credentials, as DATABASE_URL would carry it. */
+    /** A postgres:// URL with credentials, as DATABASE_URL would carry it (the pooler's, if there is one). */
     public String databaseUrl() {
-        return server.databaseUrl(name);
+        return pooler != null ? pooler.databaseUrl(name) : server.databaseUrl(name);
     }
 
     /** A connection target for {@link Database}. */
     public ConnectionTarget target() {
-        return new ConnectionTarget(jdbcUrl(), server.user(), server.password(), "test database " + name, false);
+        return new ConnectionTarget(jdbcUrl(), server.user(), server.password(),
+                "test database " + name + (pooler != null ? " through PgBouncer" : ""), false);
     }
 
-    /** A superuser (or the test server's user) data source on this database, for assertions. */
+    /**
+     * A superuser (or the test server's user) data source on this database, for assertions. Its search path is
+     * {@code public, botops}: tables it creates unqualified are the operator's (in {@code public}), and BotOps' own
+     * tables are found by their plain names.
+     */
     public DataSource admin() {
         PGSimpleDataSource ds = new PGSimpleDataSource();
-        ds.setUrl(jdbcUrl());
+        ds.setUrl(server.jdbcUrl(name));
+        ds.setCurrentSchema("public," + SCHEMA);
         ds.setUser(server.user());
         ds.setPassword(server.password());
         ds.setApplicationName("test-admin");

@@ -118,17 +118,17 @@ class DashboardScreensUiTest {
 
         TableView<TableRow> table = robot.lookup("#tables-table").queryTableView();
         await().atMost(WAIT).untilAsserted(() -> assertThat(table.getItems()).hasSize(snapshot.tables().size()));
-        var trades = snapshot.tables().stream().filter(t -> t.displayName().equals("public.trades")).findFirst().orElseThrow();
-        TableRow tradesRow = table.getItems().stream().filter(r -> r.name().equals("public.trades")).findFirst().orElseThrow();
+        var trades = snapshot.tables().stream().filter(t -> t.displayName().equals("botops.trades")).findFirst().orElseThrow();
+        TableRow tradesRow = table.getItems().stream().filter(r -> r.name().equals("botops.trades")).findFirst().orElseThrow();
         assertThat(tradesRow.totalBytes()).isEqualTo(trades.totalBytes());
         assertThat(tradesRow.retention()).isEqualTo("kept (disabled)");
-        assertThat(table.getItems().stream().filter(r -> "public.message_log".equals(r.partitionOf())))
+        assertThat(table.getItems().stream().filter(r -> "botops.message_log".equals(r.partitionOf())))
                 .isNotEmpty().allSatisfy(r -> assertThat(r.retention()).isEqualTo("30d, partition drop"));
 
         // A name cell carries the full name in its tooltip (a long one is cut in the middle on screen).
         await().atMost(WAIT).untilAsserted(() -> assertThat(robot.lookup("#tables-table .table-cell").<TableCell<?, ?>>queryAll())
-                .filteredOn(cell -> "trades".equals(cell.getText()))
-                .singleElement().satisfies(cell -> assertThat(cell.getTooltip().getText()).isEqualTo("public.trades")));
+                .filteredOn(cell -> "botops.trades".equals(cell.getText()))
+                .singleElement().satisfies(cell -> assertThat(cell.getTooltip().getText()).isEqualTo("botops.trades")));
 
         robot.clickOn("#tables-filter").write("price_ticks");
         await().atMost(WAIT).untilAsserted(() -> assertThat(table.getItems()).isNotEmpty()

@@ -1,6 +1,7 @@
 package dev.botops.app.desktop;
 
 import dev.botops.config.Durations;
+import dev.botops.config.ConfigKey;
 import dev.botops.config.Settings;
 import dev.botops.maintenance.MaintenanceService;
 import dev.botops.maintenance.ResolvedPolicy;
@@ -15,6 +16,7 @@ import dev.botops.monitor.MonitorService;
 import dev.botops.ui.tables.TablesSource;
 import java.util.HashMap;
 import java.util.Locale;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -35,11 +37,12 @@ final class ServicesTablesSource implements TablesSource {
         for (ResolvedPolicy p : maintenance.policies()) {
             retention.put(p.table().display(), describe(p) + ", " + strategy(p.strategy()));
         }
-        // Disabled policies are not resolved; name their tables as the settings do (unqualified means public).
+        // Disabled policies are not resolved; an unqualified name means BotOps' table, else the operator's in public.
         for (RetentionPolicy p : RetentionPolicies.fromSettings(settings)) {
             if (!p.enabled()) {
-                String table = p.table().contains(".") ? p.table() : "public." + p.table();
-                retention.putIfAbsent(table, "kept (disabled)");
+                List<String> names = p.table().contains(".") ? List.of(p.table())
+                        : List.of(settings.string(ConfigKey.DATABASE_SCHEMA) + "." + p.table(), "public." + p.table());
+                names.forEach(table -> retention.putIfAbsent(table, "kept (disabled)"));
             }
         }
     }
