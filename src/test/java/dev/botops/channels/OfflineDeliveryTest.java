@@ -86,8 +86,8 @@ class OfflineDeliveryTest {
 
         assertThat(events()).hasSize(3);
         AdminSql sql = new AdminSql(server.admin());
-        assertThat(sql.queryLong("SELECT count(*) FROM alert_deliveries WHERE state = 'SENT' AND sent_by = 'instance-a'")).isEqualTo(3);
-        assertThat(sql.queryLong("SELECT count(*) FROM alert_deliveries d JOIN alerts a USING (alert_id)"
+        assertThat(sql.queryLong("SELECT count(*) FROM botops.alert_deliveries WHERE state = 'SENT' AND sent_by = 'instance-a'")).isEqualTo(3);
+        assertThat(sql.queryLong("SELECT count(*) FROM botops.alert_deliveries d JOIN botops.alerts a USING (alert_id)"
                 + " WHERE a.rule_id = 'bot-conflict' AND d.event = 'start' AND a.resolved_at IS NULL")).isEqualTo(1);
     }
 }

@@ -138,11 +138,12 @@ class MigrationsTest {
     void pendingMigrationsAreReportedAndThenApplied() {
         try (Database db = empty.newDatabase()) {
             Migrations.migrate(db);
+            String latest = Migrations.inspect(db).installedVersion();
             Sql.run(empty, "DROP TABLE botops.demo_data", "DELETE FROM botops.migration_history WHERE version = '5.1'");
 
             SchemaState pending = Migrations.inspect(db);
             assertThat(pending.status()).isEqualTo(SchemaState.Status.PENDING);
-            assertThat(pending.installedVersion()).isEqualTo("2.1");
+            assertThat(pending.installedVersion()).isEqualTo(latest);
             assertThat(pending.pending()).contains("5.1 (demo data)");
 
             Migrations.migrate(db);

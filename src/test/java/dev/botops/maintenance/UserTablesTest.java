@@ -90,7 +90,7 @@ class UserTablesTest {
             StartResult result = m.service.start(RunRequest.cleanup(false).withTables(Set.of("pg_catalog.pg_class")), Trigger.CLI, "test");
 
             assertThat(result.status()).isEqualTo(StartResult.Status.INVALID);
-            assertThat(result.reason()).contains("No enabled retention policy covers pg_catalog.pg_class").contains("public.message_log");
+            assertThat(result.reason()).contains("No enabled retention policy covers pg_catalog.pg_class").contains("botops.message_log");
         }
     }
 
